@@ -1,0 +1,88 @@
+// The one contract between the core and every client (Electron IPC, the WebSocket
+// bridge, the renderer). Main, preload, server and renderer derive their types from
+// these two maps, so they cannot drift.
+import type { SerializedError } from './errors';
+import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
+
+export interface AttachArgs {
+  pid?: number;
+  port?: number;
+  /** ws://127.0.0.1:PORT/UUID. The host is only honoured if it is loopback or allowRemote. */
+  url?: string;
+  /** The user confirmed sending SIGUSR1 to open a closed inspector (F5). */
+  enableInspector?: boolean;
+  /** The user explicitly allows a non-loopback inspector host (F3). */
+  allowRemote?: boolean;
+  intervalMs?: number;
+}
+
+export interface HistoryArgs {
+  targetId: TargetId;
+  fromMs?: number;
+  toMs?: number;
+  /** Downsample to at most this many points (LTTB on heapUsed). */
+  maxPoints?: number;
+}
+
+export interface Requests {
+  listProcesses: { args: { ports?: number[] }; result: ProcessList };
+  listTargets: { args: Record<string, never>; result: TargetInfo[] };
+  attach: { args: AttachArgs; result: TargetInfo };
+  detach: { args: { targetId: TargetId }; result: TargetInfo };
+  /** Forget a detached target and its history. */
+  removeTarget: { args: { targetId: TargetId }; result: null };
+  setSampleInterval: { args: { targetId: TargetId; intervalMs: number }; result: TargetInfo };
+  getHistory: { args: HistoryArgs; result: Sample[] };
+  /** Start the demo service in resources/ and attach to it. */
+  startDemo: { args: Record<string, never>; result: TargetInfo };
+}
+
+export type RequestName = keyof Requests;
+export type RequestArgs<K extends RequestName> = Requests[K]['args'];
+export type RequestResult<K extends RequestName> = Requests[K]['result'];
+
+export interface Events {
+  /** Batched, at most a few per second per target (F27). */
+  samples: SampleBatch;
+  /** The whole target list whenever any target's state changes. */
+  targets: TargetInfo[];
+}
+
+export type EventName = keyof Events;
+
+export const REQUEST_NAMES = [
+  'listProcesses',
+  'listTargets',
+  'attach',
+  'detach',
+  'removeTarget',
+  'setSampleInterval',
+  'getHistory',
+  'startDemo',
+] as const satisfies readonly RequestName[];
+
+export const EVENT_NAMES = ['samples', 'targets'] as const satisfies readonly EventName[];
+
+/** What the core offers every shell. Implemented in src/monitor by MonitorService. */
+export type MonitorApi = {
+  [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestResult<K>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+// WebSocket bridge frames (browser shell). JSON text frames.
+export type ClientFrame = { kind: 'request'; id: number; method: RequestName; args: unknown };
+export type ServerFrame =
+  | { kind: 'response'; id: number; outcome: Outcome<unknown> }
+  | { kind: 'event'; event: EventName; payload: unknown };
+
+export function isRequestName(v: unknown): v is RequestName {
+  return typeof v === 'string' && (REQUEST_NAMES as readonly string[]).includes(v);
+}
+
+/** IPC channel names used by main/ipc.ts and the preload. */
+export const ipcRequestChannel = (name: RequestName): string => `resdash:req:${name}`;
+export const ipcEventChannel = (name: EventName): string => `resdash:evt:${name}`;
+export const IPC_RENDERER_READY = 'resdash:renderer-ready';

@@ -1,0 +1,60 @@
+// Stable error codes. Every failure that reaches a user carries one of these, across
+// IPC and the WebSocket bridge as {code, message}. Add codes; never rename them.
+export const ErrorCodes = {
+  BAD_ARGUMENT: 'MONITOR_ERR_BAD_ARGUMENT',
+  CONNECT_REFUSED: 'MONITOR_ERR_CONNECT_REFUSED',
+  TIMEOUT: 'MONITOR_ERR_TIMEOUT',
+  NOT_INSPECTOR: 'MONITOR_ERR_NOT_INSPECTOR',
+  REMOTE_REFUSED: 'MONITOR_ERR_REMOTE_REFUSED',
+  TARGET_CLOSED: 'MONITOR_ERR_TARGET_CLOSED',
+  PROTOCOL: 'MONITOR_ERR_PROTOCOL',
+  NO_SUCH_PROCESS: 'MONITOR_ERR_NO_SUCH_PROCESS',
+  NOT_NODE: 'MONITOR_ERR_NOT_NODE',
+  INSPECTOR_CLOSED: 'MONITOR_ERR_INSPECTOR_CLOSED',
+  PORT_TAKEN: 'MONITOR_ERR_PORT_TAKEN',
+  SIGNAL_FAILED: 'MONITOR_ERR_SIGNAL_FAILED',
+  NOT_ATTACHED: 'MONITOR_ERR_NOT_ATTACHED',
+  ALREADY_ATTACHED: 'MONITOR_ERR_ALREADY_ATTACHED',
+  UNAUTHORIZED: 'MONITOR_ERR_UNAUTHORIZED',
+  INTERNAL: 'MONITOR_ERR_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** What crosses a process boundary: plain data, never an Error instance. */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+}
+
+export class MonitorError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+const knownCodes = new Set<string>(Object.values(ErrorCodes));
+
+export function isSerializedError(value: unknown): value is SerializedError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && knownCodes.has(v.code) && typeof v.message === 'string';
+}
+
+/** Turns anything thrown into the wire shape; unknown errors become INTERNAL. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof MonitorError) return err.toJSON();
+  if (isSerializedError(err)) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: ErrorCodes.INTERNAL, message };
+}
+
+export function deserializeError(e: SerializedError): MonitorError {
+  return new MonitorError(e.code, e.message);
+}

@@ -1,0 +1,106 @@
+// Model types shared by the core, the shells and the renderer. Plain data only.
+
+export type TargetId = string;
+
+/** Where a process's inspector is, as read from /proc without signalling anything. */
+export type InspectorState =
+  | { state: 'closed' }
+  | {
+      state: 'open';
+      port: number;
+      /** The address the inspector is bound to, e.g. 127.0.0.1 or 0.0.0.0. */
+      bindAddress: string;
+      /** True when bound to a non-loopback address (F4): anyone on the network can attach. */
+      exposed: boolean;
+    };
+
+export interface DiscoveredProcess {
+  pid: number;
+  /** Command line as the target reports it. Hostile: render as text only. */
+  command: string;
+  startTimeMs: number;
+  inspector: InspectorState;
+  /** Set when the dashboard is attached to this process. */
+  attachedTargetId?: TargetId;
+  /** True for the dashboard's own processes (hidden by default in UIs). */
+  self?: boolean;
+}
+
+/** An inspector found on a port the user named (no pid known beforehand). */
+export interface DiscoveredInspector {
+  port: number;
+  id: string;
+  title: string;
+  url: string;
+}
+
+export interface ProcessList {
+  processes: DiscoveredProcess[];
+  inspectors: DiscoveredInspector[];
+}
+
+export type TargetStatus = 'attaching' | 'attached' | 'paused' | 'unresponsive' | 'detached';
+
+export interface TargetInfo {
+  id: TargetId;
+  pid: number | null;
+  /** Short name, e.g. the script's basename. Hostile: render as text only. */
+  title: string;
+  command: string;
+  port: number;
+  status: TargetStatus;
+  attachedAtMs: number;
+  detachedAtMs?: number;
+  /** Why the target is detached (exited, closed by the user, socket lost). */
+  detachReason?: string;
+  intervalMs: number;
+  /** Prominent warnings such as an inspector exposed on 0.0.0.0 (F4). */
+  warnings: string[];
+  nodeVersion?: string;
+}
+
+export type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb';
+export const GC_KINDS: readonly GcKind[] = ['minor', 'major', 'incremental', 'weakcb'];
+
+export interface GcKindStats {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+/**
+ * One sample of one target. A field is null when it could not be read this time
+ * (target unresponsive, domain missing): charts draw a gap, never a zero (F12).
+ */
+export interface Sample {
+  timestampMs: number;
+  /** True when the in-target figures did not arrive in time (F10). */
+  late: boolean;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  heapUsedBytes: number | null;
+  heapTotalBytes: number | null;
+  heapLimitBytes: number | null;
+  externalBytes: number | null;
+  arrayBuffersBytes: number | null;
+  eventLoopDelayP50Ms: number | null;
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  /** 0..1 over the interval. */
+  eventLoopUtilization: number | null;
+  /** GC activity during the interval that ends at timestampMs, by kind. */
+  gc: Record<GcKind, GcKindStats> | null;
+  /** process.getActiveResourcesInfo() counted by type. */
+  activeResources: Record<string, number> | null;
+  openFds: number | null;
+  threads: number | null;
+}
+
+export interface SampleBatch {
+  targetId: TargetId;
+  samples: Sample[];
+}
+
+export const INTERVAL_MIN_MS = 100;
+export const INTERVAL_MAX_MS = 60_000;
+export const INTERVAL_DEFAULT_MS = 1_000;
