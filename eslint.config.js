@@ -55,7 +55,7 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     rules: restrict([
       {
-        group: ['*', '!./*', '!../shared/*'],
+        regex: '^(?!\\./)',
         message: 'src/shared imports nothing: no node, no DOM, no packages.',
       },
     ]),
@@ -82,7 +82,7 @@ export default tseslint.config(
     files: ['src/agent/**/*.ts'],
     rules: restrict([
       {
-        group: ['*', '!node:*', '!./*', '!../agent/*'],
+        regex: '^(?!node:|\\./)',
         message: 'src/agent is dependency-free: node built-ins and its own files only.',
       },
     ]),
@@ -119,7 +119,7 @@ export default tseslint.config(
       'no-restricted-syntax': 'off',
       ...restrict([
         {
-          group: ['*', '!electron', '!../shared/*'],
+          regex: '^(?!electron$|\\.\\./shared/)',
           message: 'The preload runs sandboxed: electron and the shared contract only.',
         },
       ]),
