@@ -17,6 +17,8 @@ export const ErrorCodes = {
   ALREADY_ATTACHED: 'MONITOR_ERR_ALREADY_ATTACHED',
   UNAUTHORIZED: 'MONITOR_ERR_UNAUTHORIZED',
   INTERNAL: 'MONITOR_ERR_INTERNAL',
+  /** The renderer lost its link to the core (bridge socket closed) before an answer. */
+  DISCONNECTED: 'MONITOR_ERR_DISCONNECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
