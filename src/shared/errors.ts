@@ -19,6 +19,7 @@ export const ErrorCodes = {
   INTERNAL: 'MONITOR_ERR_INTERNAL',
   /** The renderer lost its link to the core (bridge socket closed) before an answer. */
   DISCONNECTED: 'MONITOR_ERR_DISCONNECTED',
+  RENDERER_MISSING: 'MONITOR_ERR_RENDERER_MISSING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
