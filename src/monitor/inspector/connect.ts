@@ -1,0 +1,412 @@
+// Attaches to one Node process by port, by ws:// URL or by pid (opening a closed
+// inspector with SIGUSR1 only after consent, F5). Never enables the Debugger domain
+// and never resumes a target that waits in --inspect-brk (F6, F7).
+import path from 'node:path';
+import type { AttachArgs } from '../../shared/contract';
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import {
+  describeProcess,
+  findInspectorOf,
+  findPidListeningOn,
+  listenersOnPort,
+  readProcInfo,
+  commandOf,
+  type ProcInfo,
+} from '../discovery/list-processes';
+import {
+  inspectorPortAfterSignal,
+  isLoopbackAddress,
+  isWildcardAddress,
+  nodeOptionsOf,
+} from '../discovery/proc-parse';
+import { CdpClient } from './cdp-client';
+import {
+  buildWebSocketUrl,
+  fetchInspectorTargets,
+  isValidPort,
+  isValidTargetId,
+  type InspectorTarget,
+} from './json-list';
+import { connectWebSocket } from './transport';
+
+export interface ConnectedTarget {
+  client: CdpClient;
+  pid: number | null;
+  port: number;
+  inspectorId: string;
+  bindAddress: string;
+  /** Hostile: render as text only. */
+  title: string;
+  /** Hostile: render as text only. */
+  command: string;
+  nodeVersion?: string;
+  /** Prominent warnings, e.g. an inspector exposed on 0.0.0.0 (F4). */
+  warnings: string[];
+  /** Waiting in --inspect-brk (F6). We never resume it. */
+  paused: boolean;
+}
+
+export interface ConnectOptions {
+  /** The user confirmed sending SIGUSR1 (same as spec.enableInspector). */
+  confirmEnable?: boolean;
+  /** Deadline for /json/list and the WebSocket handshake. */
+  connectTimeoutMs?: number;
+  /** Deadline for the first Runtime.evaluate. */
+  commandTimeoutMs?: number;
+  /** How long to wait for an inspector to appear after SIGUSR1. */
+  signalWaitMs?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
+const DEFAULT_SIGNAL_WAIT_MS = 5_000;
+const SIGNAL_POLL_MS = 100;
+
+/*
+ * While a target waits in --inspect-brk, bootstrap has not finished: process.version
+ * exists but process.argv and process.pid are still undefined (measured on Node 20).
+ * That is how we see it is paused without touching the Debugger domain. The expression
+ * must stay synchronous: a promise awaited in that state drops the connection.
+ */
+const PROBE_EXPRESSION = `(() => {
+  const p = globalThis.process;
+  return {
+    booted: !!p && Array.isArray(p.argv),
+    pid: p && typeof p.pid === 'number' ? p.pid : null,
+    version: p && typeof p.version === 'string' ? p.version : null,
+    argv: p && Array.isArray(p.argv) ? p.argv.map(String) : null,
+    execArgv: p && Array.isArray(p.execArgv) ? p.execArgv.map(String) : null,
+  };
+})()`;
+
+interface ProbeResult {
+  booted: boolean;
+  pid: number | null;
+  version: string | null;
+  argv: string[] | null;
+  execArgv: string[] | null;
+}
+
+function parseProbe(value: unknown): ProbeResult | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const strings = (x: unknown): string[] | null =>
+    Array.isArray(x) && x.every((s) => typeof s === 'string') ? (x as string[]) : null;
+  return {
+    booted: v.booted === true,
+    pid: typeof v.pid === 'number' && Number.isInteger(v.pid) ? v.pid : null,
+    version: typeof v.version === 'string' ? v.version : null,
+    argv: strings(v.argv),
+    execArgv: strings(v.execArgv),
+  };
+}
+
+interface SessionMeta {
+  port: number;
+  /** Host we open the WebSocket to. */
+  host: string;
+  id: string;
+  bindAddress: string;
+  pid: number | null;
+  info: ProcInfo | null;
+  listTitle: string;
+  warnings: string[];
+}
+
+export async function connectToTarget(
+  spec: AttachArgs,
+  opts: ConnectOptions = {},
+): Promise<ConnectedTarget> {
+  if (spec.url !== undefined) return connectByUrl(spec.url, spec.allowRemote === true, opts);
+  if (spec.port !== undefined) return connectByPort(spec.port, opts);
+  if (spec.pid !== undefined) {
+    return connectByPid(
+      spec.pid,
+      spec.enableInspector === true || opts.confirmEnable === true,
+      opts,
+    );
+  }
+  throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'Attach needs a pid, a port or a ws:// URL.');
+}
+
+function exposureWarning(bindAddress: string, port: number): string | null {
+  if (isLoopbackAddress(bindAddress)) return null;
+  return (
+    `The inspector on port ${port} is bound to ${bindAddress}, not loopback: anyone who can reach ` +
+    `this machine can run code in that process. Restart it with --inspect=127.0.0.1:${port}.`
+  );
+}
+
+/** The address the inspector on port is bound to, read from /proc (loopback if unknown). */
+async function bindAddressOf(port: number): Promise<string> {
+  const sockets = await listenersOnPort(port);
+  const exposed = sockets.find((s) => !isLoopbackAddress(s.address));
+  return (exposed ?? sockets[0])?.address ?? '127.0.0.1';
+}
+
+async function connectByPort(port: number, opts: ConnectOptions): Promise<ConnectedTarget> {
+  if (!isValidPort(port)) {
+    throw new MonitorError(ErrorCodes.BAD_ARGUMENT, `${String(port)} is not a valid TCP port.`);
+  }
+  const targets = await fetchInspectorTargets(port, { timeoutMs: opts.connectTimeoutMs });
+  const [bindAddress, pid] = await Promise.all([bindAddressOf(port), findPidListeningOn(port)]);
+  return openSession(await metaFor(targets, port, bindAddress, pid), opts);
+}
+
+async function metaFor(
+  targets: InspectorTarget[],
+  port: number,
+  bindAddress: string,
+  pid: number | null,
+): Promise<SessionMeta> {
+  const target = targets[0]!;
+  const warnings: string[] = [];
+  const w = exposureWarning(bindAddress, port);
+  if (w) warnings.push(w);
+  return {
+    port,
+    host: target.host,
+    id: target.id,
+    bindAddress,
+    pid,
+    info: pid === null ? null : await readProcInfo(pid),
+    listTitle: target.title,
+    warnings,
+  };
+}
+
+async function connectByUrl(
+  raw: string,
+  allowRemote: boolean,
+  opts: ConnectOptions,
+): Promise<ConnectedTarget> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'The inspector URL is not a valid URL.');
+  }
+  const id = url.pathname.replace(/^\//, '');
+  const port = Number(url.port);
+  if (url.protocol !== 'ws:' || !isValidPort(port) || !isValidTargetId(id) || url.search !== '') {
+    throw new MonitorError(
+      ErrorCodes.BAD_ARGUMENT,
+      'The inspector URL must look like ws://127.0.0.1:PORT/UUID.',
+    );
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!isLoopbackAddress(host)) {
+    if (!allowRemote) {
+      throw new MonitorError(
+        ErrorCodes.REMOTE_REFUSED,
+        `The inspector URL names ${host}, which is not this machine; allow remote targets explicitly to attach to it.`,
+      );
+    }
+    return openSession(
+      {
+        port,
+        host,
+        id,
+        bindAddress: host,
+        pid: null,
+        info: null,
+        listTitle: `${host}:${port}`,
+        warnings: [
+          `Attached to an inspector on another host (${host}); its traffic is not encrypted.`,
+        ],
+      },
+      opts,
+    );
+  }
+  // Loopback: whatever spelling the URL used, we connect to 127.0.0.1 (or ::1).
+  const loopback = host === '::1' ? '::1' : '127.0.0.1';
+  const targets = await fetchInspectorTargets(port, {
+    host: loopback,
+    timeoutMs: opts.connectTimeoutMs,
+  });
+  const target = targets.find((t) => t.id === id);
+  if (!target) {
+    throw new MonitorError(
+      ErrorCodes.TARGET_CLOSED,
+      `The inspector on port ${port} no longer lists target ${id}; the process may have restarted.`,
+    );
+  }
+  const [bindAddress, pid] = await Promise.all([bindAddressOf(port), findPidListeningOn(port)]);
+  return openSession(await metaFor([target], port, bindAddress, pid), opts);
+}
+
+async function connectByPid(
+  pid: number,
+  consent: boolean,
+  opts: ConnectOptions,
+): Promise<ConnectedTarget> {
+  if (!Number.isInteger(pid) || pid <= 0) {
+    throw new MonitorError(ErrorCodes.BAD_ARGUMENT, `${String(pid)} is not a valid process id.`);
+  }
+  const proc = await describeProcess(pid);
+  if (!proc)
+    throw new MonitorError(ErrorCodes.NO_SUCH_PROCESS, `No process with PID ${pid} is running.`);
+  if (!proc.isNode) {
+    throw new MonitorError(
+      ErrorCodes.NOT_NODE,
+      `PID ${pid} is not a Node.js process, so it has no inspector (and SIGUSR1 would kill it).`,
+    );
+  }
+  if (proc.inspector.state === 'open') {
+    return connectToOpenInspector(pid, proc.inspector.port, proc.inspector.bindAddress, opts);
+  }
+  if (!consent) {
+    throw new MonitorError(
+      ErrorCodes.INSPECTOR_CLOSED,
+      `The inspector of PID ${pid} is closed; confirm to open it with SIGUSR1.`,
+    );
+  }
+  const port = await openInspectorWithSignal(
+    proc.info,
+    opts.signalWaitMs ?? DEFAULT_SIGNAL_WAIT_MS,
+  );
+  return connectToOpenInspector(pid, port.port, port.bindAddress, opts);
+}
+
+async function connectToOpenInspector(
+  pid: number,
+  port: number,
+  bindAddress: string,
+  opts: ConnectOptions,
+): Promise<ConnectedTarget> {
+  const targets = await fetchInspectorTargets(port, { timeoutMs: opts.connectTimeoutMs });
+  return openSession(await metaFor(targets, port, bindAddress, pid), opts);
+}
+
+/** F5: checks, then SIGUSR1, then waits for the inspector to appear in /proc. */
+async function openInspectorWithSignal(
+  info: ProcInfo,
+  waitMs: number,
+): Promise<{ port: number; bindAddress: string }> {
+  const pid = info.pid;
+  const expectedPort = inspectorPortAfterSignal(info.argv, info.nodeOptions);
+  if (expectedPort !== 0) {
+    const taken = (await listenersOnPort(expectedPort)).filter(
+      (s) =>
+        isWildcardAddress(s.address) ||
+        s.address === '127.0.0.1' ||
+        s.address === '::ffff:127.0.0.1',
+    );
+    if (taken.length > 0) {
+      throw new MonitorError(
+        ErrorCodes.PORT_TAKEN,
+        `Port ${expectedPort} is already in use by another process, so SIGUSR1 would fail to open ` +
+          `the inspector of PID ${pid} and only its own stderr would say so; free the port first.`,
+      );
+    }
+  }
+  // Guard against PID reuse between the checks above and the signal.
+  const again = await readProcInfo(pid);
+  if (!again || again.startTimeMs !== info.startTimeMs || !again.isNode) {
+    throw new MonitorError(
+      ErrorCodes.NO_SUCH_PROCESS,
+      `PID ${pid} exited before it could be signalled.`,
+    );
+  }
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') {
+      throw new MonitorError(
+        ErrorCodes.NO_SUCH_PROCESS,
+        `PID ${pid} exited before it could be signalled.`,
+      );
+    }
+    throw new MonitorError(
+      ErrorCodes.SIGNAL_FAILED,
+      `Could not send SIGUSR1 to PID ${pid} (${code ?? 'unknown error'}); it may belong to another user.`,
+      { cause: err },
+    );
+  }
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const found = await findInspectorOf(pid);
+    if (found.state.state === 'open') {
+      return { port: found.state.port, bindAddress: found.state.bindAddress };
+    }
+    const alive = await readProcInfo(pid);
+    if (!alive || alive.startTimeMs !== info.startTimeMs) {
+      throw new MonitorError(ErrorCodes.SIGNAL_FAILED, `PID ${pid} exited after SIGUSR1 was sent.`);
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, SIGNAL_POLL_MS));
+  }
+  throw new MonitorError(
+    ErrorCodes.SIGNAL_FAILED,
+    `Sent SIGUSR1 to PID ${pid} but no inspector opened within ${waitMs} ms; ` +
+      `the target prints the reason (e.g. port ${expectedPort || 'in use'}) only on its own stderr.`,
+  );
+}
+
+function titleFrom(argv: string[] | null, fallback: string): string {
+  const script = argv?.[1];
+  return script ? path.basename(script) : fallback;
+}
+
+async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<ConnectedTarget> {
+  const wsUrl = buildWebSocketUrl(meta.host, meta.port, meta.id);
+  const transport = await connectWebSocket(
+    wsUrl,
+    opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  );
+  const client = new CdpClient(transport);
+  try {
+    const warnings = [...meta.warnings];
+    let probe: ProbeResult | null = null;
+    try {
+      const res = await client.send(
+        'Runtime.evaluate',
+        { expression: PROBE_EXPRESSION, returnByValue: true, silent: true },
+        { timeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
+      );
+      probe = parseProbe(res.result.value);
+    } catch (err) {
+      // A blocked event loop does not answer: stay attached, the target shows as unresponsive (F10).
+      if (!(err instanceof MonitorError) || err.code !== ErrorCodes.TIMEOUT) throw err;
+      warnings.push(
+        'The target did not answer its first command in time; its event loop may be blocked.',
+      );
+    }
+    const paused = probe !== null && !probe.booted;
+    if (paused) {
+      warnings.push(
+        'The target is waiting for a debugger (--inspect-brk); the dashboard will not resume it.',
+      );
+    }
+    const pid = meta.pid ?? probe?.pid ?? null;
+    const info = meta.info ?? (pid !== null && meta.pid === null ? await readProcInfo(pid) : null);
+    const argv =
+      info?.argv ??
+      (probe?.argv
+        ? [probe.argv[0] ?? 'node', ...(probe.execArgv ?? []), ...probe.argv.slice(1)]
+        : null);
+    const scriptArgv = probe?.argv ?? (info ? scriptArgvOf(info.argv) : null);
+    const result: ConnectedTarget = {
+      client,
+      pid,
+      port: meta.port,
+      inspectorId: meta.id,
+      bindAddress: meta.bindAddress,
+      title: titleFrom(scriptArgv, meta.listTitle),
+      command: argv ? commandOf({ argv }) : meta.listTitle,
+      warnings,
+      paused,
+    };
+    if (probe?.version) result.nodeVersion = probe.version;
+    return result;
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
+/** argv as process.argv shows it: the executable, then the script and its arguments. */
+function scriptArgvOf(argv: string[]): string[] {
+  return [argv[0] ?? 'node', ...argv.slice(1 + nodeOptionsOf(argv).length)];
+}
