@@ -1,0 +1,146 @@
+// resdash watch TARGET: attach, print every sample (a live table or JSON lines),
+// and on --duration, Ctrl-C or the target going away detach cleanly so the probe
+// is uninstalled from the target.
+import type { Sample, TargetInfo } from '../../shared/model';
+import { INTERVAL_DEFAULT_MS, INTERVAL_MAX_MS, INTERVAL_MIN_MS } from '../../shared/model';
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import { sampleHeader, sampleRow } from '../format';
+import { printable } from '../io';
+import { TARGET_HELP, describeTarget, parseDurationMs, parseTarget } from '../parse';
+import { openMonitor, parseOptions, untilStopped } from '../runtime';
+import type { Command } from './command';
+
+const usage = `Usage: resdash watch TARGET [--interval 1s] [--duration 10s] [--json] [--enable-inspector]
+
+Attaches to a Node.js process and prints one line per sample until Ctrl-C or --duration.
+
+${TARGET_HELP.join('\n')}
+
+Options:
+  --interval D         sampling interval (${INTERVAL_MIN_MS}ms to ${INTERVAL_MAX_MS / 1000}s, default ${INTERVAL_DEFAULT_MS / 1000}s)
+  --duration D         stop after D (default: run until Ctrl-C)
+  --json               one JSON object per line: {"type":"sample","targetId","pid",...Sample}
+  --enable-inspector   if the pid's inspector is closed, open it with SIGUSR1 (Node only)
+  -h, --help           show this help
+
+Durations: 500ms, 1s, 2.5s, 2m, 1h (a bare number is milliseconds).`;
+
+export const watchCommand: Command = {
+  name: 'watch',
+  summary: 'attach to a process and print its samples',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseOptions(
+      argv,
+      {
+        interval: { type: 'string' },
+        duration: { type: 'string' },
+        json: { type: 'boolean' },
+        'enable-inspector': { type: 'boolean' },
+      },
+      true,
+    );
+    if (values.help) {
+      io.out(usage);
+      return 0;
+    }
+    if (positionals.length !== 1) {
+      throw new MonitorError(
+        ErrorCodes.BAD_ARGUMENT,
+        positionals.length === 0
+          ? 'watch needs a TARGET: a pid, an inspector port like :9229 or a ws:// URL.'
+          : 'watch takes exactly one TARGET.',
+      );
+    }
+    const spec = parseTarget(positionals[0]!);
+    const intervalMs =
+      values.interval === undefined
+        ? INTERVAL_DEFAULT_MS
+        : parseDurationMs(values.interval, '--interval');
+    if (intervalMs < INTERVAL_MIN_MS || intervalMs > INTERVAL_MAX_MS) {
+      throw new MonitorError(
+        ErrorCodes.BAD_ARGUMENT,
+        `--interval must be between ${INTERVAL_MIN_MS}ms and ${INTERVAL_MAX_MS / 1000}s.`,
+      );
+    }
+    const durationMs =
+      values.duration === undefined ? null : parseDurationMs(values.duration, '--duration');
+    const enableInspector = values['enable-inspector'] ?? false;
+
+    const monitor = await openMonitor();
+    let target: TargetInfo | null = null;
+    const unsubscribe: Array<() => void> = [];
+    try {
+      try {
+        target = await monitor.attach({ ...spec, intervalMs, enableInspector });
+      } catch (err) {
+        if (
+          err instanceof MonitorError &&
+          err.code === ErrorCodes.INSPECTOR_CLOSED &&
+          !enableInspector
+        ) {
+          throw new MonitorError(
+            err.code,
+            `The inspector of ${describeTarget(spec)} is closed: run again with --enable-inspector to open it with SIGUSR1, or start the process with node --inspect.`,
+            { cause: err },
+          );
+        }
+        throw err;
+      }
+      const attached = target;
+      let lastPrintedMs = -Infinity;
+      const print = (sample: Sample): void => {
+        if (sample.timestampMs <= lastPrintedMs) return;
+        lastPrintedMs = sample.timestampMs;
+        io.out(
+          values.json
+            ? JSON.stringify({
+                type: 'sample',
+                targetId: attached.id,
+                pid: attached.pid,
+                ...sample,
+              })
+            : sampleRow(sample),
+        );
+      };
+      if (!values.json) {
+        io.out(
+          `watching ${printable(attached.title)} (pid ${attached.pid ?? '?'}, port ${attached.port}) every ${intervalMs}ms; Ctrl-C to stop`,
+        );
+        for (const w of attached.warnings) io.err(`resdash: warning: ${printable(w)}`);
+        io.out(sampleHeader());
+      }
+
+      const stop = new AbortController();
+      let lost: TargetInfo | null = null;
+      unsubscribe.push(
+        monitor.on('samples', (batch) => {
+          if (batch.targetId === attached.id) batch.samples.forEach(print);
+        }),
+        monitor.on('targets', (targets) => {
+          const mine = targets.find((t) => t.id === attached.id);
+          if (mine?.status === 'detached') {
+            lost = mine;
+            stop.abort();
+          }
+        }),
+      );
+      const timer = durationMs === null ? null : setTimeout(() => stop.abort(), durationMs);
+      await untilStopped(stop.signal);
+      if (timer) clearTimeout(timer);
+
+      // Samples may still sit in the monitor's batch: print what history has that we have not.
+      const history = await monitor.getHistory({ targetId: attached.id }).catch(() => []);
+      history.forEach(print);
+      if (lost !== null) {
+        const reason = (lost as TargetInfo).detachReason ?? 'the connection was lost';
+        throw new MonitorError(ErrorCodes.TARGET_CLOSED, `The target detached: ${reason}.`);
+      }
+      return 0;
+    } finally {
+      for (const u of unsubscribe) u();
+      if (target !== null) await monitor.detach({ targetId: target.id }).catch(() => undefined);
+      await monitor.dispose();
+    }
+  },
+};
