@@ -1,0 +1,34 @@
+// electron-vite: main (ESM), preload (CJS, so it runs with sandbox: true) and the
+// renderer (same source as the browser shell). Works without the Electron binary.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: fromRoot('./out/main'),
+      lib: { entry: fromRoot('./src/main/index.ts') },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('./out/preload'),
+      // A sandboxed preload cannot load other files: bundle everything, one CJS file.
+      externalizeDeps: false,
+      lib: { entry: fromRoot('./src/preload/index.ts'), formats: ['cjs'] },
+      rolldownOptions: { output: { entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: fromRoot('./src/renderer'),
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: fromRoot('./out/renderer'),
+      rolldownOptions: { input: fromRoot('./src/renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,32 @@
+import { ConfirmDialog } from './components/confirm-dialog';
+import { ErrorLine } from './components/error-line';
+import { DashboardPane } from './features/dashboard/target-dashboard';
+import { ProcessList } from './features/processes/process-list';
+import { useDashboard } from './store/store';
+import { uiSelectors } from './store/ui-slice';
+
+const LINK_TEXT = {
+  connecting: 'connecting…',
+  open: 'connected',
+  closed: 'disconnected, retrying…',
+} as const;
+
+export function App() {
+  const connection = useDashboard(uiSelectors.connection);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Resource Dashboard</span>
+        <span className={`link-state link-${connection}`} data-testid="link-state">
+          {LINK_TEXT[connection]}
+        </span>
+      </header>
+      <ErrorLine />
+      <div className="layout">
+        <ProcessList />
+        <DashboardPane />
+      </div>
+      <ConfirmDialog />
+    </div>
+  );
+}

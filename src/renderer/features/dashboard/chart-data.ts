@@ -1,0 +1,213 @@
+// Turns a target's samples into chart rows: the visible window only, explicit gap
+// rows where samples are missing (F12: draw gaps, never zeros), and LTTB
+// downsampling to about two points per pixel. Pure, so it is cheap to memoize.
+import { lttb } from '../../../shared/lttb';
+import type { GcKindStats, Sample } from '../../../shared/model';
+
+export type Row<K extends string> = { t: number } & Record<K, number | null>;
+export type Fields<K extends string> = Record<K, (s: Sample) => number | null>;
+
+export interface TimeWindow {
+  fromMs: number;
+  toMs: number;
+  /** Index of the first sample inside the window. */
+  startIndex: number;
+}
+
+/** First index whose timestamp is >= t (samples are ascending). */
+export function lowerBound(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).timestampMs < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The window ends at the newest sample, so a detached or paused view stays put. */
+export function timeWindow(samples: readonly Sample[], spanMs: number): TimeWindow {
+  const last = samples[samples.length - 1];
+  if (!last) return { fromMs: 0, toMs: spanMs, startIndex: 0 };
+  const toMs = last.timestampMs;
+  const fromMs = toMs - spanMs;
+  return { fromMs, toMs, startIndex: lowerBound(samples, fromMs) };
+}
+
+/**
+ * Rows for the samples from `startIndex`, with an all-null row wherever two samples
+ * are further apart than three intervals (a blocked loop, a sleeping laptop).
+ */
+export function buildRows<K extends string>(
+  samples: readonly Sample[],
+  startIndex: number,
+  fields: Fields<K>,
+  intervalMs: number,
+): Row<K>[] {
+  const keys = Object.keys(fields) as K[];
+  const rows: Row<K>[] = [];
+  const gapRow = (t: number): Row<K> => {
+    const r = { t } as Row<K>;
+    for (const k of keys) (r as Record<string, number | null>)[k] = null;
+    return r;
+  };
+  let prevMs: number | null = null;
+  let prevDeltaMs = intervalMs;
+  for (let i = Math.max(0, startIndex); i < samples.length; i++) {
+    const s = samples[i] as Sample;
+    if (prevMs !== null) {
+      const delta = s.timestampMs - prevMs;
+      if (delta > 3 * Math.max(intervalMs, prevDeltaMs)) {
+        rows.push(gapRow(prevMs + delta / 2));
+        prevDeltaMs = intervalMs;
+      } else {
+        prevDeltaMs = delta;
+      }
+    }
+    const r = { t: s.timestampMs } as Row<K>;
+    for (const k of keys) (r as Record<string, number | null>)[k] = fields[k](s);
+    rows.push(r);
+    prevMs = s.timestampMs;
+  }
+  return rows;
+}
+
+function isGap<K extends string>(row: Row<K>, keys: readonly K[]): boolean {
+  return keys.every((k) => row[k] === null);
+}
+
+/**
+ * LTTB per gap-free segment, so gaps survive downsampling; each segment gets a
+ * share of `maxPoints` proportional to its length. `yKey` drives the selection.
+ */
+export function downsampleRows<K extends string>(
+  rows: Row<K>[],
+  maxPoints: number,
+  yKey: K,
+): Row<K>[] {
+  if (rows.length <= maxPoints) return rows;
+  const keys = Object.keys(rows[0] ?? {}).filter((k) => k !== 't') as K[];
+  const out: Row<K>[] = [];
+  let segment: Row<K>[] = [];
+  const y = (r: Row<K>): number | null => {
+    const v = r[yKey];
+    if (v !== null) return v;
+    for (const k of keys) if (r[k] !== null) return r[k];
+    return null;
+  };
+  const flush = (): void => {
+    if (segment.length === 0) return;
+    const share = Math.max(3, Math.round((segment.length / rows.length) * maxPoints));
+    for (const r of lttb(segment, share, (p) => p.t, y)) out.push(r);
+    segment = [];
+  };
+  for (const r of rows) {
+    if (isGap(r, keys)) {
+      flush();
+      // Consecutive gap rows draw the same break as one.
+      const prev = out[out.length - 1];
+      if (!prev || !isGap(prev, keys)) out.push(r);
+    } else {
+      segment.push(r);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** Window, rows and downsampling in one call; `widthPx` sets the point budget. */
+export function chartRows<K extends string>(
+  samples: readonly Sample[],
+  window: TimeWindow,
+  fields: Fields<K>,
+  yKey: K,
+  intervalMs: number,
+  widthPx: number,
+): Row<K>[] {
+  const rows = buildRows(samples, window.startIndex, fields, intervalMs);
+  return downsampleRows(rows, Math.max(16, Math.floor(widthPx / 2)), yKey);
+}
+
+const MB = 1024 * 1024;
+const mb = (v: number | null): number | null => (v === null ? null : v / MB);
+
+function gcTotals(s: Sample): { count: number; totalMs: number; majorMs: number } | null {
+  if (!s.gc) return null;
+  let count = 0;
+  let totalMs = 0;
+  for (const k of Object.values(s.gc) as GcKindStats[]) {
+    count += k.count;
+    totalMs += k.totalMs;
+  }
+  return { count, totalMs, majorMs: s.gc.major?.totalMs ?? 0 };
+}
+
+export const memoryFields = {
+  rssMb: (s: Sample) => mb(s.rssBytes),
+  heapTotalMb: (s: Sample) => mb(s.heapTotalBytes),
+  heapUsedMb: (s: Sample) => mb(s.heapUsedBytes),
+  externalMb: (s: Sample) => mb(s.externalBytes),
+} satisfies Fields<string>;
+
+export const cpuFields = {
+  cpuPercent: (s: Sample) => s.cpuPercent,
+} satisfies Fields<string>;
+
+export const eventLoopFields = {
+  p50Ms: (s: Sample) => s.eventLoopDelayP50Ms,
+  p99Ms: (s: Sample) => s.eventLoopDelayP99Ms,
+  maxMs: (s: Sample) => s.eventLoopDelayMaxMs,
+} satisfies Fields<string>;
+
+export const gcFields = {
+  pauseMs: (s: Sample) => gcTotals(s)?.totalMs ?? null,
+  majorPauseMs: (s: Sample) => gcTotals(s)?.majorMs ?? null,
+} satisfies Fields<string>;
+
+export interface Kpis {
+  rssBytes: number | null;
+  heapUsedBytes: number | null;
+  heapLimitBytes: number | null;
+  cpuPercent: number | null;
+  eventLoopP99Ms: number | null;
+  /** Total GC pause / number of collections over the window; null with no GC. */
+  gcAvgPauseMs: number | null;
+  gcCount: number;
+  handles: number | null;
+  openFds: number | null;
+}
+
+/** Headline figures: the newest known value of each, GC averaged over the window. */
+export function computeKpis(samples: readonly Sample[], startIndex: number): Kpis {
+  const from = Math.max(0, startIndex);
+  const latest = (pick: (s: Sample) => number | null): number | null => {
+    for (let i = samples.length - 1; i >= from; i--) {
+      const v = pick(samples[i] as Sample);
+      if (v !== null) return v;
+    }
+    return null;
+  };
+  let gcCount = 0;
+  let gcMs = 0;
+  for (let i = from; i < samples.length; i++) {
+    const g = gcTotals(samples[i] as Sample);
+    if (g) {
+      gcCount += g.count;
+      gcMs += g.totalMs;
+    }
+  }
+  return {
+    rssBytes: latest((s) => s.rssBytes),
+    heapUsedBytes: latest((s) => s.heapUsedBytes),
+    heapLimitBytes: latest((s) => s.heapLimitBytes),
+    cpuPercent: latest((s) => s.cpuPercent),
+    eventLoopP99Ms: latest((s) => s.eventLoopDelayP99Ms),
+    gcAvgPauseMs: gcCount > 0 ? gcMs / gcCount : null,
+    gcCount,
+    handles: latest((s) =>
+      s.activeResources ? Object.values(s.activeResources).reduce((a, b) => a + b, 0) : null,
+    ),
+    openFds: latest((s) => s.openFds),
+  };
+}

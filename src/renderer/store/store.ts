@@ -1,0 +1,32 @@
+// One vanilla zustand store composed of typed slices. Slices hold data and pure
+// update functions; the module-level actions in actions.ts are the only writers.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { initialProcessesSlice, type ProcessesSlice } from './processes-slice';
+import { initialSamplesSlice, type SamplesSlice } from './samples-slice';
+import { initialTargetsSlice, type TargetsSlice } from './targets-slice';
+import { initialUiSlice, type UiSlice } from './ui-slice';
+
+export type DashboardState = ProcessesSlice & TargetsSlice & SamplesSlice & UiSlice;
+
+export function initialDashboardState(): DashboardState {
+  return {
+    ...initialProcessesSlice,
+    ...initialTargetsSlice,
+    ...initialSamplesSlice,
+    ...initialUiSlice,
+  };
+}
+
+export type DashboardStore = StoreApi<DashboardState>;
+
+export function createDashboardStore(): DashboardStore {
+  return createStore<DashboardState>()(() => initialDashboardState());
+}
+
+/** The app's store. Tests reset it with `dashboardStore.setState(initialDashboardState(), true)`. */
+export const dashboardStore = createDashboardStore();
+
+export function useDashboard<T>(selector: (s: DashboardState) => T): T {
+  return useStore(dashboardStore, selector);
+}
