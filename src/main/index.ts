@@ -1,0 +1,34 @@
+// Electron composition root: security, the core, the window, the IPC wiring. All the
+// logic lives in src/monitor; this file only puts the pieces together.
+import { app } from 'electron';
+import { createMonitor } from '../monitor/index';
+import { setupIpc } from './ipc';
+import { isTrustedRendererUrl } from './paths';
+import { setupSecurity } from './security';
+import { createMainWindow } from './window';
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+void app.whenReady().then(() => {
+  setupSecurity();
+  const monitor = createMonitor();
+  const window = createMainWindow();
+  const disposeIpc = setupIpc(monitor, window, isTrustedRendererUrl);
+
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  // Detach from every target (uninstalling probes) before the process goes away.
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    disposeIpc();
+    void monitor.dispose().finally(() => app.quit());
+  });
+});
