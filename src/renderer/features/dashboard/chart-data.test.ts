@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../../shared/model';
+import { sample, series } from '../../store/test-samples';
+import {
+  buildRows,
+  chartRows,
+  computeKpis,
+  downsampleRows,
+  lowerBound,
+  memoryFields,
+  timeWindow,
+  type Row,
+} from './chart-data';
+
+const gc = (count: number, totalMs: number): Sample['gc'] => ({
+  minor: { count, totalMs, maxMs: totalMs },
+  major: { count: 0, totalMs: 0, maxMs: 0 },
+  incremental: { count: 0, totalMs: 0, maxMs: 0 },
+  weakcb: { count: 0, totalMs: 0, maxMs: 0 },
+});
+
+const gapCount = (rows: Row<string>[]) => rows.filter((r) => r.rssMb === null).length;
+
+describe('chart data', () => {
+  it('the window ends at the newest sample and starts by binary search', () => {
+    const s = series(100, 0, 1000);
+    const w = timeWindow(s, 10_000);
+    expect(w.toMs).toBe(99_000);
+    expect(w.fromMs).toBe(89_000);
+    expect(w.startIndex).toBe(89);
+    expect(lowerBound(s, 89_500)).toBe(90);
+    expect(timeWindow([], 1000).startIndex).toBe(0);
+  });
+
+  it('inserts a gap row where samples are missing, and none for regular spacing (F12)', () => {
+    const s = [...series(5, 0, 1000), ...series(5, 60_000, 1000)];
+    const rows = buildRows(s, 0, memoryFields, 1000);
+    expect(rows).toHaveLength(11);
+    expect(gapCount(rows)).toBe(1);
+    const gap = rows.find((r) => r.rssMb === null);
+    expect(gap?.t).toBeGreaterThan(4000);
+    expect(gap?.t).toBeLessThan(60_000);
+    expect(gapCount(buildRows(series(50, 0, 1000), 0, memoryFields, 1000))).toBe(0);
+  });
+
+  it('a changed sampling interval is not mistaken for a gap after the first step', () => {
+    const s = [...series(5, 0, 100), ...series(5, 5_000, 5_000)];
+    const rows = buildRows(s, 0, memoryFields, 5000);
+    expect(gapCount(rows)).toBe(0);
+  });
+
+  it('missing values stay null, never zero', () => {
+    const rows = buildRows(
+      [sample(0, { rssBytes: null, heapUsedBytes: 1024 * 1024 })],
+      0,
+      memoryFields,
+      1000,
+    );
+    expect(rows[0]?.rssMb).toBeNull();
+    expect(rows[0]?.heapUsedMb).toBe(1);
+  });
+
+  it('downsamples to the budget and keeps the gaps', () => {
+    const s = [...series(3000, 0, 1000), ...series(3000, 4_000_000, 1000)];
+    const rows = buildRows(s, 0, memoryFields, 1000);
+    const down = downsampleRows(rows, 400, 'rssMb');
+    expect(down.length).toBeLessThanOrEqual(402);
+    expect(down.length).toBeGreaterThan(100);
+    expect(gapCount(down)).toBe(1);
+    // Still in time order, first and last kept.
+    for (let i = 1; i < down.length; i++) expect(down[i]!.t).toBeGreaterThan(down[i - 1]!.t);
+    expect(down[0]?.t).toBe(0);
+    expect(down[down.length - 1]?.t).toBe(s[s.length - 1]!.timestampMs);
+  });
+
+  it('keeps a spike that downsampling must not smooth away', () => {
+    const s = series(3600, 0, 1000);
+    s[1234] = sample(1234_000, { rssBytes: 900 * 1024 * 1024 });
+    const rows = chartRows(s, timeWindow(s, 3_600_000), memoryFields, 'rssMb', 1000, 600);
+    expect(rows.length).toBeLessThanOrEqual(300);
+    expect(rows.some((r) => r.rssMb === 900)).toBe(true);
+  });
+
+  it('KPIs take the newest known value and average GC pauses over the window', () => {
+    const s = [
+      sample(0, { gc: gc(4, 8), openFds: 10 }),
+      sample(1000, { gc: gc(1, 7), openFds: 12 }),
+      sample(2000, { gc: null, openFds: null, rssBytes: null }),
+    ];
+    const k = computeKpis(s, 0);
+    expect(k.gcCount).toBe(5);
+    expect(k.gcAvgPauseMs).toBe(3);
+    expect(k.openFds).toBe(12);
+    expect(k.rssBytes).toBe(100 * 1024 * 1024);
+    expect(k.handles).toBe(3);
+    expect(computeKpis(s, 1).gcAvgPauseMs).toBe(7);
+    expect(computeKpis([sample(0)], 0).gcAvgPauseMs).toBeNull();
+  });
+});
