@@ -320,7 +320,7 @@ describe('F6 and F7: other debuggers and paused targets', () => {
     clients.push(other);
     const pausedEvents: unknown[] = [];
     other.on('Debugger.paused', (p) => pausedEvents.push(p));
-    await other.send('Debugger.enable');
+    await other.send('Debugger.enable', {});
     const t = await attach({ port: f.port! });
     expect(await evaluate(t.client, '1 + 1')).toBe(2);
     expect(await evaluate(other, '2 + 2')).toBe(4);
