@@ -192,28 +192,32 @@ describe('F1 and F2: ports that are not a usable inspector', () => {
     expect((await errorOf(connectToTarget({ port }))).code).toBe(ErrorCodes.NOT_INSPECTOR);
   });
 
-  it('F2: a huge body is cut off at the size cap, declared or streamed', async () => {
+  it.each([
+    ['declared in content-length', true],
+    ['streamed without a length', false],
+  ])('F2: a huge body %s is cut off at the size cap', async (_name, declared) => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const port = await listen(
-      http.createServer((req, res) => {
-        if (req.url === '/json/list' && req.headers['x-declared']) {
-          res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) });
-        } else {
-          res.writeHead(200, { 'content-type': 'application/json' });
-        }
+      http.createServer((_req, res) => {
+        res.writeHead(
+          200,
+          declared
+            ? { 'content-length': String(50 * 1024 * 1024) }
+            : { 'content-type': 'application/json' },
+        );
+        res.on('error', () => {});
         res.write('[');
         // Streams until the client goes away; never a whole body.
         const pump = (): void => {
           while (!res.destroyed && res.write(chunk));
           if (!res.destroyed) res.once('drain', pump);
         };
-        res.on('error', () => {});
         pump();
       }),
     );
-    const streamed = await errorOf(fetchInspectorTargets(port, { maxBytes: 256 * 1024 }));
-    expect(streamed.code).toBe(ErrorCodes.NOT_INSPECTOR);
-    expect(streamed.message).toMatch(/more than/);
+    const capped = await errorOf(fetchInspectorTargets(port, { maxBytes: 256 * 1024 }));
+    expect(capped.code).toBe(ErrorCodes.NOT_INSPECTOR);
+    expect(capped.message).toMatch(/more than/);
     const err = await errorOf(connectToTarget({ port }));
     expect(err.code).toBe(ErrorCodes.NOT_INSPECTOR);
   });
@@ -232,6 +236,23 @@ describe('F1 and F2: ports that are not a usable inspector', () => {
     expect(err.code).toBe(ErrorCodes.TIMEOUT);
     for (const t of timers) clearInterval(t);
   });
+});
+
+it('probes leave no sockets of the dashboard behind', async () => {
+  const f = await startFixture('idle.js');
+  const html = await startFixture('http-dev-server.js', { inspect: false });
+  const htmlPort = Number(/http (\d+)/.exec(html.output())![1]);
+  const sockets = (): number =>
+    process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+  const baseline = sockets();
+  for (let i = 0; i < 10; i++) {
+    await fetchInspectorTargets(f.port!);
+    await errorOf(fetchInspectorTargets(htmlPort));
+    await errorOf(fetchInspectorTargets(1));
+  }
+  // Closing is asynchronous: wait for it, bounded by the test timeout.
+  while (sockets() > baseline) await new Promise((r) => setTimeout(r, 20));
+  expect(sockets()).toBe(baseline);
 });
 
 describe('F3: hosts we do not trust', () => {

@@ -184,6 +184,8 @@ export async function fetchInspectorTargets(
       signal: abort.signal,
       headers: { host: `${hostForUrl(host)}:${port}`, accept: 'application/json' },
     });
+    // Destroying an unread body emits an abort error; we never want it as an uncaught one.
+    res.body.on('error', () => {});
     if (res.statusCode !== 200) {
       res.body.destroy();
       throw new MonitorError(
