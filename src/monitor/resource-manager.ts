@@ -331,6 +331,10 @@ export class ResourceManager implements Monitor {
   /** Idempotent: marks detached (history kept), then releases everything the session owns. */
   async #endSession(session: Session, reason: string): Promise<void> {
     if (session.info.status !== 'detached') {
+      // The last samples go out before the status change, so a UI sees them in order.
+      const queued = this.#queue.get(session.info.id);
+      this.#queue.delete(session.info.id);
+      if (queued?.length) this.#emit('samples', { targetId: session.info.id, samples: queued });
       session.info.status = 'detached';
       session.info.detachedAtMs = this.#now();
       session.info.detachReason = reason;
