@@ -65,15 +65,16 @@ export async function readProcInfo(pid: number): Promise<ProcInfo | null> {
   }
   const stat = parseStat(statText);
   if (!stat || stat.state === 'Z' || stat.state === 'X') return null;
-  const [exeLink, cmdline, environ] = await Promise.all([
+  const [exeLink, cmdline] = await Promise.all([
     readlink(`/proc/${pid}/exe`).catch(() => null),
     readFile(`/proc/${pid}/cmdline`).catch(() => null),
-    readFile(`/proc/${pid}/environ`).catch(() => null),
   ]);
   const argv = cmdline ? parseCmdline(cmdline) : [];
   const exe = exeLink === null ? null : cleanExePath(exeLink);
   // Kernel threads have no exe and no cmdline; EACCES on exe falls back to argv[0].
   const isNode = isNodeExecutable(exe ?? argv[0] ?? null, process.execPath);
+  // NODE_OPTIONS can move the SIGUSR1 port; only worth reading for Node processes.
+  const environ = isNode ? await readFile(`/proc/${pid}/environ`).catch(() => null) : null;
   return {
     pid,
     exe,

@@ -18,6 +18,7 @@ import {
   isLoopbackAddress,
   isWildcardAddress,
   nodeOptionsOf,
+  probeHostFor,
 } from '../discovery/proc-parse';
 import { CdpClient } from './cdp-client';
 import {
@@ -274,7 +275,9 @@ async function connectToOpenInspector(
   bindAddress: string,
   opts: ConnectOptions,
 ): Promise<ConnectedTarget> {
-  const targets = await fetchInspectorTargets(port, { timeoutMs: opts.connectTimeoutMs });
+  // Wildcard and loopback binds are reached over loopback; a single-interface bind on its address.
+  const host = probeHostFor(bindAddress, bindAddress.includes(':') ? 6 : 4);
+  const targets = await fetchInspectorTargets(port, { host, timeoutMs: opts.connectTimeoutMs });
   return openSession(await metaFor(targets, port, bindAddress, pid), opts);
 }
 
