@@ -4,7 +4,8 @@
 export const RENDERER_CSP_DIRECTIVES: readonly string[] = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  // Recharts and React set inline style attributes; scripts stay 'self' only.
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
