@@ -383,7 +383,9 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
       );
     }
     const pid = meta.pid ?? probe?.pid ?? null;
-    const info = meta.info ?? (pid !== null && meta.pid === null ? await readProcInfo(pid) : null);
+    // A pid the target reports is only looked up in our /proc when the target is local.
+    const local = isLoopbackAddress(meta.host) || meta.info !== null;
+    const info = meta.info ?? (pid !== null && local ? await readProcInfo(pid) : null);
     const argv =
       info?.argv ??
       (probe?.argv
