@@ -46,11 +46,28 @@ export function untilStopped(signal?: AbortSignal): Promise<'signal' | 'aborted'
       signal?.removeEventListener('abort', onAbort);
       resolve(why);
     };
-    const onSignal = (): void => done('signal');
+    const onSignal = (): void => {
+      done('signal');
+      keepCleaningUpOnSignals();
+    };
     const onAbort = (): void => done('aborted');
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     if (signal?.aborted) done('aborted');
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Duplicate signals during cleanup are normal; ignore them, exit only on a later one. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1_000;
+
+function keepCleaningUpOnSignals(): void {
+  const firstMs = Date.now();
+  const again = (): void => {
+    if (Date.now() - firstMs < DUPLICATE_SIGNAL_WINDOW_MS) return;
+    process.stderr.write('resdash: interrupted again; exiting before cleanup finished\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', again);
+  process.on('SIGTERM', again);
 }
