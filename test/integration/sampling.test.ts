@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/shared/errors';
 import type { Sample, SampleBatch, TargetInfo } from '../../src/shared/model';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
-import { startFixture, stopAllFixtures } from '../fixtures/harness';
+import { isAlive, startFixture, stopAllFixtures } from '../fixtures/harness';
 
 const monitors: Monitor[] = [];
 function monitor(options?: Parameters<typeof createMonitor>[0]): Monitor {
@@ -257,5 +257,20 @@ describe('sampling a real process', () => {
     expect((await m.listTargets({}))[0]!.status).toBe('paused');
     await m.detach({ targetId: t.id });
     expect(f.output()).not.toMatch(/^ready/m); // still waiting for a debugger
+  });
+
+  it('startDemo starts the demo service once, attaches to it, and dispose() stops it', async () => {
+    const m = monitor();
+    const [t, again] = await Promise.all([m.startDemo({}), m.startDemo({})]);
+    expect(again.id).toBe(t.id); // concurrent clicks share one demo
+    expect(t.status).toBe('attached');
+    expect(t.pid).not.toBeNull();
+    await waitUntil('demo samples', async () => {
+      const h = await m.getHistory({ targetId: t.id });
+      return h.some((s) => s.heapUsedBytes !== null);
+    });
+    expect((await m.startDemo({})).id).toBe(t.id);
+    await m.dispose();
+    await waitUntil('demo stopped', () => !isAlive(t.pid!));
   });
 });
