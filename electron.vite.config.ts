@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { cspMetaPlugin } from './vite.renderer.config';
 
 const fromRoot = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -25,7 +26,7 @@ export default defineConfig({
   renderer: {
     root: fromRoot('./src/renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), cspMetaPlugin()],
     build: {
       outDir: fromRoot('./out/renderer'),
       rolldownOptions: { input: fromRoot('./src/renderer/index.html') },

@@ -3,7 +3,7 @@
 // never see the transport.
 import type { AttachArgs, MonitorApi } from '../shared/contract';
 import { ErrorCodes, MonitorError, serializeError } from '../shared/errors';
-import type { TargetId } from '../shared/model';
+import type { TargetId, TargetInfo } from '../shared/model';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
@@ -86,7 +86,13 @@ export async function refreshProcesses(): Promise<void> {
 async function attach(args: AttachArgs): Promise<void> {
   actions.clearError();
   const info = await run(() => api().attach(args), true);
-  if (info) actions.targetUpdated(info);
+  if (info) attached(info);
+}
+
+/** A target the user just attached is the one they want to see. */
+function attached(info: TargetInfo): void {
+  actions.targetUpdated(info);
+  actions.selectTarget(info.id);
 }
 
 /** Attaches by pid; a closed inspector asks the user before SIGUSR1 (F5). */
@@ -94,7 +100,7 @@ export async function attachPid(pid: number): Promise<void> {
   actions.clearError();
   actions.setBusy(true);
   try {
-    actions.targetUpdated(await api().attach({ pid }));
+    attached(await api().attach({ pid }));
   } catch (err) {
     const e = serializeError(err);
     if (e.code === ErrorCodes.INSPECTOR_CLOSED) {
@@ -163,6 +169,6 @@ export async function setSampleInterval(targetId: TargetId, intervalMs: number):
 export async function startDemo(): Promise<void> {
   actions.clearError();
   const info = await run(() => api().startDemo({}), true);
-  if (info) actions.targetUpdated(info);
+  if (info) attached(info);
   void refreshProcesses();
 }

@@ -27,15 +27,45 @@ export function formatPercent(p: number | null | undefined): string {
 
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
-  return Math.round(n).toLocaleString('en-US');
+  return count.format(Math.round(n));
 }
 
+// Intl formatters are expensive to create and charts format every tick: make them once.
+const clock = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const clockShort = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatClock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return clock.format(ms);
+}
+
+/** Tick labels: seconds only when the ticks are less than a minute apart. */
+export function formatTick(ms: number, stepMs: number): string {
+  return stepMs < 60_000 ? clock.format(ms) : clockShort.format(ms);
+}
+
+const TICK_STEPS_MS = [
+  5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+];
+
+/** Round-time ticks across [fromMs, toMs], at most one per `minGapPx` of `widthPx`. */
+export function timeTicks(
+  fromMs: number,
+  toMs: number,
+  widthPx: number,
+  minGapPx = 90,
+): { ticks: number[]; stepMs: number } {
+  const span = Math.max(1, toMs - fromMs);
+  const maxTicks = Math.max(2, Math.floor(widthPx / minGapPx));
+  const stepMs =
+    TICK_STEPS_MS.find((s) => span / s <= maxTicks) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(fromMs / stepMs) * stepMs; t <= toMs; t += stepMs) ticks.push(t);
+  return { ticks, stepMs };
 }
 
 /** "3 min ago" style, for process start times. */

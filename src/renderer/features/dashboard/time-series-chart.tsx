@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Sample } from '../../../shared/model';
-import { formatClock } from '../../components/format';
+import { formatClock, formatTick, timeTicks } from '../../components/format';
 import { useElementWidth } from '../../components/hooks';
 import { chartRows, type Fields, type TimeWindow } from './chart-data';
 
@@ -37,6 +37,10 @@ function TimeSeriesChartImpl<K extends string>(props: Props<K>) {
     () => (width > 0 ? chartRows(samples, window, fields, yKey, intervalMs, width) : []),
     [samples, window, fields, yKey, intervalMs, width],
   );
+  const { ticks, stepMs } = useMemo(
+    () => timeTicks(window.fromMs, window.toMs, Math.max(0, width - 80)),
+    [window.fromMs, window.toMs, width],
+  );
   return (
     <section className="card chart-card" aria-label={props.title}>
       <header>
@@ -58,8 +62,9 @@ function TimeSeriesChartImpl<K extends string>(props: Props<K>) {
               scale="time"
               domain={[window.fromMs, window.toMs]}
               allowDataOverflow
-              tickFormatter={formatClock}
-              minTickGap={48}
+              ticks={ticks}
+              interval={0}
+              tickFormatter={(t: number) => formatTick(t, stepMs)}
             />
             <YAxis width={64} tickFormatter={formatValue} allowDecimals />
             <Tooltip

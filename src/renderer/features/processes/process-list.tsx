@@ -50,7 +50,11 @@ function TargetRow({ target, selected }: { target: TargetInfo; selected: boolean
           {target.pid !== null ? `PID ${target.pid} · ` : ''}port {target.port}
         </span>
         <span className={`status status-${target.status}`}>{STATUS_TEXT[target.status]}</span>
-        {target.warnings.length > 0 && <span className="badge warn">warning</span>}
+        {target.warnings.length > 0 && (
+          <span className="badge warn" title={target.warnings.join('\n')}>
+            warning
+          </span>
+        )}
       </button>
       <span className="row-actions">
         {detached ? (
@@ -107,6 +111,14 @@ function InspectorText({ p }: { p: DiscoveredProcess }) {
 
 function ProcessRow({ p, nowMs }: { p: DiscoveredProcess; nowMs: number }) {
   const busy = useDashboard(uiSelectors.busy);
+  // The process list is polled; a fresh attach shows up in the targets first.
+  const liveTargetId = useDashboard(
+    (s) =>
+      p.attachedTargetId ??
+      s.targetOrder.find(
+        (id) => s.targets[id]?.pid === p.pid && s.targets[id]?.status !== 'detached',
+      ),
+  );
   return (
     <li className="row process-row" data-testid={`process-row-${p.pid}`}>
       <div className="row-main static">
@@ -118,8 +130,8 @@ function ProcessRow({ p, nowMs }: { p: DiscoveredProcess; nowMs: number }) {
         </span>
       </div>
       <span className="row-actions">
-        {p.attachedTargetId ? (
-          <button type="button" onClick={() => actions.selectTarget(p.attachedTargetId ?? null)}>
+        {liveTargetId ? (
+          <button type="button" onClick={() => actions.selectTarget(liveTargetId)}>
             Show
           </button>
         ) : (
