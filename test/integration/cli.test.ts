@@ -1,7 +1,9 @@
 // The resdash command as a user runs it: a real `node bin/resdash.js` process against
 // real fixture processes.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,5 +152,42 @@ describe('resdash CLI', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('HEAP USED/TOTAL');
     expect(isAlive(fixture.pid)).toBe(true);
+  });
+
+  it('serve prints a tokened URL, serves the renderer with it, and stops on SIGINT', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'resdash-serve-'));
+    try {
+      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>served</title>');
+      const serve = start(['serve', '--renderer-dir', dir]);
+      await new Promise<void>((resolve) => {
+        const check = (): void =>
+          serve.stdout().includes('\n') ? resolve() : void setTimeout(check, 50);
+        check();
+      });
+      const url = new URL(serve.stdout().trim());
+      expect(url.hostname).toBe('127.0.0.1');
+      expect(url.searchParams.get('token')).toBeTruthy();
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('served');
+      const refused = await fetch(`${url.origin}/`);
+      expect(refused.status).toBe(401);
+      serve.child.kill('SIGINT');
+      const run = await serve.done;
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serve without a built renderer fails with one line telling what to run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'resdash-empty-'));
+    try {
+      const run = await resdash('serve', '--renderer-dir', dir);
+      expect(expectOneFailureLine(run)).toBe('MONITOR_ERR_RENDERER_MISSING');
+      expect(run.stderr).toContain('npm run build:renderer');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
