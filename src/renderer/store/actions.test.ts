@@ -39,6 +39,10 @@ describe('actions and selectors', () => {
     expect(performance.getEntriesByName(LIVE_UPDATE_START_MARK, 'mark')).toHaveLength(0);
     act.samplesReceived({ targetId: 'a', samples: [sample(1)] });
     expect(performance.getEntriesByName(LIVE_UPDATE_START_MARK, 'mark')).toHaveLength(1);
+    // A batch with nothing new renders nothing, so it must not leave a stale mark.
+    performance.clearMarks(LIVE_UPDATE_START_MARK);
+    act.samplesReceived({ targetId: 'a', samples: [sample(1)] });
+    expect(performance.getEntriesByName(LIVE_UPDATE_START_MARK, 'mark')).toHaveLength(0);
   });
 
   it('errors become {code, message}; unknown throws become INTERNAL', () => {

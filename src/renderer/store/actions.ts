@@ -30,11 +30,13 @@ export function bindActions(store: DashboardStore) {
     samplesReceived(batch: SampleBatch): void {
       if (batch.samples.length === 0) return;
       const s = getState();
+      const next = appendBatch(s, batch.targetId, batch.samples);
+      if (next === s) return; // Nothing new: no render will follow, so no mark either.
       if (batch.targetId === s.selectedTargetId && !s.paused) {
         performance.clearMarks(LIVE_UPDATE_START_MARK);
         performance.mark(LIVE_UPDATE_START_MARK);
       }
-      setState((st) => appendBatch(st, batch.targetId, batch.samples));
+      setState(next);
     },
     historyReceived(targetId: TargetId, history: Sample[]): void {
       setState((s) => replaceHistory(s, targetId, history));
