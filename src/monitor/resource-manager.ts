@@ -28,6 +28,12 @@ import {
 import { retainPidusage } from './sampling/os-stats';
 import { Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
+import {
+  defaultFeatures,
+  type SessionContext,
+  type SessionFeature,
+  type SessionFeatureFactory,
+} from './features';
 
 export interface MonitorOptions {
   /** Clock for sample timestamps and attach times (tests). */
@@ -39,6 +45,8 @@ export interface MonitorOptions {
   connect?: (spec: AttachArgs) => Promise<ConnectedTarget>;
   discover?: (opts: { ports?: number[] }) => Promise<ProcessList>;
   startDemo?: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
+  /** Per-target features (alerts, leaks, pools, ...); default: features/index.ts. */
+  features?: SessionFeatureFactory[];
 }
 
 export type Monitor = MonitorApi & {
@@ -57,6 +65,8 @@ interface Session {
   history: SampleHistory;
   store: DisposableStore;
   sampler: Sampler | null;
+  context: SessionContext | null;
+  features: SessionFeature[];
 }
 
 export class ResourceManager implements Monitor {
@@ -267,6 +277,8 @@ export class ResourceManager implements Monitor {
       history: new SampleHistory(this.options.history),
       store,
       sampler: null,
+      context: null,
+      features: [],
     };
     this.#sessions.set(id, session);
     // Disposed in reverse: sampler, probe, close listener, socket.
@@ -301,6 +313,20 @@ export class ResourceManager implements Monitor {
       }
     }
     store.add(retainPidusage());
+    const context: SessionContext = {
+      targetId: id,
+      info,
+      client,
+      probe,
+      history: session.history,
+      now: this.#now,
+      emit: (event, payload) => this.#emit(event, payload),
+    };
+    session.context = context;
+    for (const factory of this.options.features ?? defaultFeatures) {
+      const feature = factory(context);
+      if (feature) session.features.push(store.add(feature));
+    }
     const sampler = new Sampler({
       pid: connected.pid,
       intervalMs,
@@ -309,6 +335,7 @@ export class ResourceManager implements Monitor {
       onSample: (sample) => {
         session.history.push(sample);
         this.#enqueue(id, sample);
+        for (const f of session.features) f.onSample?.(sample);
       },
       onResponsiveChange: (responsive) => {
         if (info.status === 'attached' || info.status === 'unresponsive') {
@@ -342,6 +369,26 @@ export class ResourceManager implements Monitor {
     }
     await session.store.dispose();
     this.#flushSoon();
+  }
+
+  /** A live session's context and one of its features, for request handlers. */
+  // eslint-disable-next-line no-unused-private-class-members -- used by feature request handlers as they land
+  #liveFeature<F extends SessionFeature>(
+    targetId: unknown,
+    name: string,
+  ): { context: SessionContext; feature: F } {
+    const session = this.#session(targetId);
+    if (session.info.status === 'detached' || !session.context) {
+      throw new MonitorError(
+        ErrorCodes.NOT_ATTACHED,
+        `Target ${session.info.id} is detached; attach again first.`,
+      );
+    }
+    const feature = session.features.find((f) => f.name === name) as F | undefined;
+    if (!feature) {
+      throw new MonitorError(ErrorCodes.INTERNAL, `Feature ${name} is not available.`);
+    }
+    return { context: session.context, feature };
   }
 
   #setStatus(session: Session, status: TargetStatus): void {

@@ -1,0 +1,31 @@
+// The seam through which per-target features (alerts, leak detection, pools, recording,
+// snapshots) plug into a session without the resource manager knowing their insides.
+// A feature is created when a session starts, sees every sample, and is disposed with
+// the session (its DisposableStore owns it).
+import type { Events, EventName } from '../../shared/contract';
+import type { Sample, TargetInfo } from '../../shared/model';
+import type { SampleHistory } from '../history/history';
+import type { CdpClient } from '../inspector/cdp-client';
+import type { Disposable } from '../lifecycle/disposable';
+import type { Probe } from '../sampling/probe';
+
+export interface SessionContext {
+  readonly targetId: string;
+  /** Live view of the target's info (status changes are visible here). */
+  readonly info: Readonly<TargetInfo>;
+  readonly client: CdpClient;
+  /** Null when the target is paused or the probe could not be installed. */
+  readonly probe: Probe | null;
+  readonly history: SampleHistory;
+  readonly now: () => number;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+}
+
+export interface SessionFeature extends Disposable {
+  /** Stable name, used to look the feature up from request handlers. */
+  readonly name: string;
+  /** Called for every sample after it is stored in history. Must be cheap. */
+  onSample?(sample: Sample): void;
+}
+
+export type SessionFeatureFactory = (ctx: SessionContext) => SessionFeature | null;
