@@ -321,6 +321,8 @@ export class ResourceManager implements Monitor {
       history: session.history,
       now: this.#now,
       emit: (event, payload) => this.#emit(event, payload),
+      feature: <F extends SessionFeature>(name: string) =>
+        session.features.find((f) => f.name === name) as F | undefined,
     };
     session.context = context;
     for (const factory of this.options.features ?? defaultFeatures) {

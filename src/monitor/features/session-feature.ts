@@ -19,6 +19,8 @@ export interface SessionContext {
   readonly history: SampleHistory;
   readonly now: () => number;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** Another feature of the same session (e.g. alerts reading pool stats), if present. */
+  feature<F extends SessionFeature>(name: string): F | undefined;
 }
 
 export interface SessionFeature extends Disposable {
