@@ -1,0 +1,123 @@
+// Pool utilization read from a target: what src/agent publishes (trackPool) plus the
+// well-known pools read without it (http/https.globalAgent, undici's global dispatcher).
+// Plain data only. Counter names follow the libraries' own public stats where they exist.
+
+import type { TargetId } from './model';
+
+export type PoolKind =
+  | 'undici-pool'
+  | 'undici-agent'
+  | 'http-agent'
+  | 'generic-pool'
+  | 'tarn'
+  | 'pg'
+  | 'object-pool'
+  | 'unknown';
+
+export const POOL_KINDS: readonly PoolKind[] = [
+  'undici-pool',
+  'undici-agent',
+  'http-agent',
+  'generic-pool',
+  'tarn',
+  'pg',
+  'object-pool',
+  'unknown',
+];
+
+/** Where a pool's figures came from. */
+export type PoolSource = 'agent' | 'global';
+
+/** Per-origin figures of a multi-origin pool (http.Agent, undici Agent). */
+export interface PoolOriginStats {
+  /** e.g. "localhost:8080:" for http.Agent, "http://127.0.0.1:8080" for undici. Hostile text. */
+  origin: string;
+  size: number;
+  inUse: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface PoolStats {
+  /** Name given to trackPool, or e.g. "http.globalAgent". Hostile text. */
+  name: string;
+  kind: PoolKind;
+  source: PoolSource;
+  /** Resources that exist now (in use + idle). */
+  size: number;
+  /** The configured limit; null when unlimited or unknown. */
+  max: number | null;
+  min?: number | null;
+  inUse: number;
+  idle: number;
+  /** Callers waiting for a resource (queued requests, pending acquires). */
+  waiting: number;
+  /** Lifetime counters, when the pool keeps them (the object pool does). */
+  created?: number;
+  destroyed?: number;
+  borrowed?: number;
+  returned?: number;
+  /** returned / borrowed over the pool's lifetime, 0..1; null when nothing was borrowed. */
+  efficiency?: number | null;
+  /** Age of the oldest waiter in ms, when the pool knows it. */
+  oldestWaitMs?: number | null;
+  /** Multi-origin pools: top origins (capped, see POOL_ORIGINS_CAP). */
+  perOrigin?: PoolOriginStats[];
+  /** True when the pool supports "release idle" (emergency cleanup). */
+  canReleaseIdle: boolean;
+  /** Set when reading this pool threw; the counters are then 0. Hostile text. */
+  error?: string;
+}
+
+/** One read of all pools of one target. */
+export interface PoolSample {
+  timestampMs: number;
+  pools: PoolStats[];
+  /** True when more pools were tracked than POOLS_CAP and some were left out. */
+  truncated?: boolean;
+}
+
+/** Bounds on one read, so a target with thousands of pools stays cheap (in-target too). */
+export const POOLS_CAP = 32;
+export const POOL_ORIGINS_CAP = 16;
+
+/** Saturation as the pool panel shows it (the alerts engineer raises the alert). */
+export const POOL_SATURATION_RATIO = 0.9;
+/** Waiters present for at least this long count as saturation. */
+export const POOL_WAITING_SATURATION_MS = 5_000;
+
+export type PoolSaturation = 'ok' | 'busy' | 'saturated';
+
+/** The agent's registry key on globalThis (Symbol.for, shared across module copies). */
+export const POOL_REGISTRY_KEY = 'resdash.pools.v1';
+
+/** What one pool's "release idle" did (emergency cleanup). */
+export interface PoolReleaseResult {
+  name: string;
+  kind: PoolKind;
+  /** Idle resources released; null when not supported. */
+  released: number | null;
+  supported: boolean;
+  /** Why nothing was released (e.g. "not supported for undici"). Hostile text. */
+  message?: string;
+}
+
+export interface EmergencyCleanupResult {
+  targetId: TargetId;
+  heapUsedBeforeBytes: number | null;
+  heapUsedAfterBytes: number | null;
+  /** heapUsedBefore - heapUsedAfter, clamped at 0; null when either read failed. */
+  freedBytes: number | null;
+  gcOk: boolean;
+  pools: PoolReleaseResult[];
+  durationMs: number;
+}
+
+/** The dashboard's own cleanup record (detaches and probe removals). */
+export interface CleanupStats {
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  /** succeeded / attempted, 0..1; null when nothing was attempted yet. */
+  successRate: number | null;
+}
