@@ -20,6 +20,16 @@ export const ErrorCodes = {
   /** The renderer lost its link to the core (bridge socket closed) before an answer. */
   DISCONNECTED: 'MONITOR_ERR_DISCONNECTED',
   RENDERER_MISSING: 'MONITOR_ERR_RENDERER_MISSING',
+  // Heap snapshot analysis (src/monitor/snapshots/analysis).
+  /** A .heapsnapshot is corrupt, truncated, hostile or not a heap snapshot (F19). */
+  SNAPSHOT_INVALID: 'MONITOR_ERR_SNAPSHOT_INVALID',
+  /** Two snapshots to diff come from different processes (F22). */
+  SNAPSHOT_MISMATCH: 'MONITOR_ERR_SNAPSHOT_MISMATCH',
+  /** The analysis was cancelled, or its child process died. */
+  ANALYSIS_CANCELLED: 'MONITOR_ERR_ANALYSIS_CANCELLED',
+  ANALYSIS_FAILED: 'MONITOR_ERR_ANALYSIS_FAILED',
+  /** --class / className names no class present in the snapshot. */
+  CLASS_NOT_FOUND: 'MONITOR_ERR_CLASS_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

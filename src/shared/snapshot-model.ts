@@ -1,0 +1,141 @@
+// Plain result types of heap snapshot analysis (src/monitor/snapshots/analysis). They
+// cross process boundaries (analysis child -> core -> IPC/WebSocket -> renderer), so
+// they hold only JSON data. Every string in here comes from the target: render as text.
+
+/** Where the analysis of one file stands; pushed while a big file is processed. */
+export interface AnalysisProgress {
+  phase: 'parse' | 'index' | 'dominators' | 'retained' | 'summary' | 'diff';
+  /** 0..1 within the phase when known, else undefined. */
+  fraction?: number;
+  /** Bytes of the file read so far (parse phase). */
+  bytesRead?: number;
+  totalBytes?: number;
+}
+
+export interface SnapshotMeta {
+  /** Absolute path of the analysed file. */
+  path: string;
+  fileBytes: number;
+  /** Pid recorded at capture when known (from the library's sidecar, or passed in). */
+  pid?: number;
+  /** Title recorded at capture when known (e.g. the target title). */
+  title?: string;
+  /** Smallest and largest node id (ids are stable across snapshots of one process). */
+  minNodeId: number;
+  maxNodeId: number;
+}
+
+/** One row of the summary: all nodes whose class name (DevTools grouping) is `name`. */
+export interface ConstructorStat {
+  name: string;
+  count: number;
+  shallowBytes: number;
+  /**
+   * Retained size of the class as DevTools shows it: the sum of the retained sizes of
+   * the instances not dominated by another instance of the same class.
+   */
+  retainedBytes: number;
+}
+
+export interface SnapshotSummary {
+  nodeCount: number;
+  edgeCount: number;
+  totalShallowBytes: number;
+  /** Shallow bytes of the nodes reachable from the root (what the heap really holds). */
+  reachableShallowBytes: number;
+  /** Sorted by retainedBytes, descending; capped by the `top` option. */
+  constructors: ConstructorStat[];
+  /** How many classes there were before the cap. */
+  constructorCount: number;
+  meta: SnapshotMeta;
+  /** Wall time of the analysis in the child process. */
+  analysisMs: number;
+}
+
+/** One hop of a retainer path: the node and the edge that leads to the next hop. */
+export interface RetainerStep {
+  nodeId: number;
+  /** Class name (DevTools grouping), e.g. "Map", "(closure)". */
+  className: string;
+  /** The node's own name (for closures the function name, for strings the text, capped). */
+  nodeName: string;
+  nodeType: string;
+  /** Edge from this node to the next step; absent on the last step. */
+  edgeName?: string;
+  edgeType?: string;
+}
+
+/** Shortest path from the GC roots to one instance of a class (weak edges skipped). */
+export interface RetainerPath {
+  className: string;
+  /** The instance the path ends at. */
+  targetNodeId: number;
+  targetRetainedBytes: number;
+  /** From the root ("(GC roots)" side) to the instance. */
+  steps: RetainerStep[];
+  /** One line like "(GC roots) -> (Global handles) -> Map.table -> LeakyWidget". */
+  text: string;
+  /** Instances of the class in the snapshot. */
+  instanceCount: number;
+}
+
+export interface ConstructorDelta {
+  name: string;
+  addedCount: number;
+  removedCount: number;
+  /** countAfter - countBefore. */
+  countDelta: number;
+  /** shallowBytesAfter - shallowBytesBefore. */
+  sizeDeltaBytes: number;
+  countBefore: number;
+  countAfter: number;
+}
+
+export interface NewObjectsOfClass {
+  name: string;
+  /** Total new objects of the class. */
+  count: number;
+  /** Node ids of new objects, capped (see `truncated`). */
+  nodeIds: number[];
+  truncated: boolean;
+}
+
+export interface SnapshotDiff {
+  before: SnapshotMeta;
+  after: SnapshotMeta;
+  /** Sorted by |sizeDeltaBytes| descending, then name; capped by `top`. */
+  perConstructor: ConstructorDelta[];
+  /** Classes with new objects, most new objects first; capped by `top`. */
+  newObjects: NewObjectsOfClass[];
+  totals: { addedCount: number; removedCount: number; sizeDeltaBytes: number };
+  /** Why the two snapshots may not belong to the same process (F22), when not refused. */
+  warnings: string[];
+  analysisMs: number;
+}
+
+/** Options accepted by analyze / diff (CLI, contract). */
+export interface AnalyzeOptions {
+  /** Rows of the summary; default 50. */
+  top?: number;
+  /** Also compute the retainer path of this class. */
+  className?: string;
+  /** Pid recorded at capture, copied into meta. */
+  pid?: number;
+  title?: string;
+}
+
+export interface DiffOptions {
+  top?: number;
+  /** Node ids listed per class at most; default 100. */
+  maxIdsPerClass?: number;
+  /** Pids recorded at capture: when both known and different, the diff is refused (F22). */
+  beforePid?: number;
+  afterPid?: number;
+  /** Diff even when the snapshots look like different processes (warns instead). */
+  force?: boolean;
+}
+
+export interface SnapshotAnalysis {
+  summary: SnapshotSummary;
+  retainerPath?: RetainerPath | null;
+}
