@@ -8,6 +8,7 @@ import {
   downsampleRows,
   lowerBound,
   memoryFields,
+  MIN_SPAN_MS,
   timeWindow,
   type Row,
 } from './chart-data';
@@ -30,6 +31,13 @@ describe('chart data', () => {
     expect(w.startIndex).toBe(89);
     expect(lowerBound(s, 89_500)).toBe(90);
     expect(timeWindow([], 1000).startIndex).toBe(0);
+  });
+
+  it('starts at the first sample while the history is shorter than the range', () => {
+    const young = series(30, 50_000, 1000); // 30 s of data, 5 min range
+    expect(timeWindow(young, 300_000)).toEqual({ fromMs: 50_000, toMs: 79_000, startIndex: 0 });
+    const fresh = series(2, 50_000, 1000); // 1 s of data: at least MIN_SPAN_MS is drawn
+    expect(timeWindow(fresh, 300_000).fromMs).toBe(51_000 - MIN_SPAN_MS);
   });
 
   it('inserts a gap row where samples are missing, and none for regular spacing (F12)', () => {

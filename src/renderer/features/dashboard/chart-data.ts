@@ -26,12 +26,23 @@ export function lowerBound(samples: readonly Sample[], t: number): number {
   return lo;
 }
 
-/** The window ends at the newest sample, so a detached or paused view stays put. */
+/** Shortest span drawn while history is young, so a first sample is not a zero-width axis. */
+export const MIN_SPAN_MS = 10_000;
+
+/**
+ * The window ends at the newest sample, so a detached or paused view stays put. While
+ * the history is shorter than the range it starts at the first sample, so a fresh
+ * attach fills the chart instead of a sliver at its right edge.
+ */
 export function timeWindow(samples: readonly Sample[], spanMs: number): TimeWindow {
+  const first = samples[0];
   const last = samples[samples.length - 1];
-  if (!last) return { fromMs: 0, toMs: spanMs, startIndex: 0 };
+  if (!first || !last) return { fromMs: 0, toMs: spanMs, startIndex: 0 };
   const toMs = last.timestampMs;
-  const fromMs = toMs - spanMs;
+  const fromMs = Math.max(
+    toMs - spanMs,
+    Math.min(first.timestampMs, toMs - Math.min(MIN_SPAN_MS, spanMs)),
+  );
   return { fromMs, toMs, startIndex: lowerBound(samples, fromMs) };
 }
 

@@ -48,7 +48,7 @@ function StatusLine({ target }: { target: TargetInfo }) {
   else if (target.status === 'unresponsive')
     detail = 'In-process figures are late (blocked event loop?); OS figures still arrive.';
   else if (target.status === 'detached')
-    detail = `${target.detachReason ?? 'Detached'}. History is kept; reattach to continue.`;
+    detail = `${(target.detachReason ?? 'Detached.').replace(/\.?$/, '.')} History is kept; reattach to continue.`;
   return (
     <p className="status-line">
       <span className={`status status-${target.status}`} data-testid="target-status">
@@ -174,7 +174,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
             <TimeSeriesChart
               {...common}
               title="Event-loop delay"
-              explanation="How late timers fire; includes the ~10 ms histogram resolution."
+              explanation="How late timers fire (the 10 ms histogram resolution is subtracted)."
               testId="event-loop-chart"
               fields={eventLoopFields}
               series={EVENT_LOOP_SERIES}
