@@ -3,7 +3,14 @@
 // that owns its inspector connection, injected probe and sampling loop through one
 // DisposableStore, and keeps a bounded history that survives detach (F8, F11).
 // Arguments arrive from IPC / WebSocket and are validated here (BAD_ARGUMENT).
-import type { AttachArgs, EventName, Events, HistoryArgs, MonitorApi } from '../shared/contract';
+import type {
+  AttachArgs,
+  EventName,
+  Events,
+  HistoryArgs,
+  MonitorApi,
+  RequestArgs,
+} from '../shared/contract';
 import { ErrorCodes, MonitorError } from '../shared/errors';
 import {
   INTERVAL_DEFAULT_MS,
@@ -28,6 +35,8 @@ import {
 import { retainPidusage } from './sampling/os-stats';
 import { Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
+import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
+import { HeapToolsRequests } from './heap-tools/requests';
 import {
   defaultFeatures,
   type SessionContext,
@@ -47,6 +56,8 @@ export interface MonitorOptions {
   startDemo?: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
   /** Per-target features (alerts, leaks, pools, ...); default: features/index.ts. */
   features?: SessionFeatureFactory[];
+  /** Where the snapshot library lives; default $RESDASH_DATA_DIR or ~/.resdash. */
+  dataDir?: string;
 }
 
 export type Monitor = MonitorApi & {
@@ -84,6 +95,7 @@ export class ResourceManager implements Monitor {
   readonly #connect: (spec: AttachArgs) => Promise<ConnectedTarget>;
   readonly #discover: (opts: { ports?: number[] }) => Promise<ProcessList>;
   readonly #startDemo: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
+  readonly #heapTools: HeapToolsRequests;
 
   constructor(private readonly options: MonitorOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -91,6 +103,10 @@ export class ResourceManager implements Monitor {
     this.#connect = options.connect ?? ((spec) => connectToTarget(spec));
     this.#discover = options.discover ?? ((opts) => discoverProcesses(opts));
     this.#startDemo = options.startDemo ?? (() => startDemoService());
+    this.#heapTools = new HeapToolsRequests(
+      options.dataDir,
+      (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
+    );
     this.#store.addFn(() => {
       if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;
@@ -206,6 +222,20 @@ export class ResourceManager implements Monitor {
     });
     return this.#demoStarting;
   }
+
+  // ---- heap tools (logic in heap-tools/requests.ts) ---------------------------------
+  collectGarbage = (a: RequestArgs<'collectGarbage'>) => this.#heapTools.collectGarbage(a);
+  listMarkers = (a: RequestArgs<'listMarkers'>) => this.#heapTools.listMarkers(a);
+  estimateHeapSnapshot = (a: RequestArgs<'estimateHeapSnapshot'>) => this.#heapTools.estimate(a);
+  takeHeapSnapshot = (a: RequestArgs<'takeHeapSnapshot'>) => this.#heapTools.takeSnapshot(a);
+  cancelHeapSnapshot = (a: RequestArgs<'cancelHeapSnapshot'>) => this.#heapTools.cancel(a);
+  listSnapshots = (a: RequestArgs<'listSnapshots'>) => this.#heapTools.listSnapshots(a);
+  deleteSnapshot = (a: RequestArgs<'deleteSnapshot'>) => this.#heapTools.deleteSnapshot(a);
+  importSnapshot = (a: RequestArgs<'importSnapshot'>) => this.#heapTools.importSnapshot(a);
+  startAllocationSampling = (a: RequestArgs<'startAllocationSampling'>) =>
+    this.#heapTools.startSampling(a);
+  stopAllocationSampling = (a: RequestArgs<'stopAllocationSampling'>) =>
+    this.#heapTools.stopSampling(a);
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.#listeners.get(event);
@@ -374,7 +404,6 @@ export class ResourceManager implements Monitor {
   }
 
   /** A live session's context and one of its features, for request handlers. */
-  // eslint-disable-next-line no-unused-private-class-members -- used by feature request handlers as they land
   #liveFeature<F extends SessionFeature>(
     targetId: unknown,
     name: string,

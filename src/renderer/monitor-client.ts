@@ -10,7 +10,7 @@ import type {
   RequestName,
   RequestResult,
 } from '../shared/contract';
-import { EVENT_NAMES } from '../shared/contract';
+import { EVENT_NAMES, REQUEST_NAMES } from '../shared/contract';
 import { ErrorCodes, MonitorError, deserializeError, isSerializedError } from '../shared/errors';
 
 declare global {
@@ -105,17 +105,11 @@ export class BridgeClient {
       ((args: RequestArgs<K>) => this.request(method, args)) as (
         args: RequestArgs<K>,
       ) => Promise<RequestResult<K>>;
-    this.api = {
-      listProcesses: call('listProcesses'),
-      listTargets: call('listTargets'),
-      attach: call('attach'),
-      detach: call('detach'),
-      removeTarget: call('removeTarget'),
-      setSampleInterval: call('setSampleInterval'),
-      getHistory: call('getHistory'),
-      startDemo: call('startDemo'),
-      on: (event, listener) => this.on(event, listener),
-    };
+    // Every request of the contract, so a new request needs no line here.
+    this.api = Object.fromEntries([
+      ...REQUEST_NAMES.map((name) => [name, call(name)] as const),
+      ['on', (event: EventName, listener: AnyListener) => this.on(event, listener)],
+    ]) as unknown as MonitorApi;
     this.#connect();
   }
 

@@ -3,6 +3,16 @@
 // these two maps, so they cannot drift.
 import type { SerializedError } from './errors';
 import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
+import type {
+  AllocationProfile,
+  AllocationSamplingState,
+  GcResult,
+  SnapshotEstimate,
+  SnapshotLibrary,
+  SnapshotProgress,
+  SnapshotRecord,
+  TimelineMarker,
+} from './heap-tools-model';
 
 export interface AttachArgs {
   pid?: number;
@@ -35,6 +45,27 @@ export interface Requests {
   getHistory: { args: HistoryArgs; result: Sample[] };
   /** Start the demo service in resources/ and attach to it. */
   startDemo: { args: Record<string, never>; result: TargetInfo };
+  // ---- forced GC, heap snapshots, snapshot library, allocation sampling ----
+  /** HeapProfiler.collectGarbage with heap used before and after; adds a timeline marker. */
+  collectGarbage: { args: { targetId: TargetId }; result: GcResult };
+  /** GC and snapshot moments to draw on the charts (also pushed as `marker`). */
+  listMarkers: { args: { targetId: TargetId }; result: TimelineMarker[] };
+  /** Pre-flight: memory, disk and pause estimate for a heap snapshot (F14). */
+  estimateHeapSnapshot: { args: { targetId: TargetId }; result: SnapshotEstimate };
+  /** Captures into the library; fails with CONFIRM_REQUIRED unless it fits or confirm. */
+  takeHeapSnapshot: { args: { targetId: TargetId; confirm?: boolean }; result: SnapshotRecord };
+  /** Stops writing the running capture and deletes its partial file. */
+  cancelHeapSnapshot: { args: { targetId: TargetId }; result: { cancelled: boolean } };
+  listSnapshots: { args: Record<string, never>; result: SnapshotLibrary };
+  deleteSnapshot: { args: { snapshotId: string }; result: null };
+  /** Copies a .heapsnapshot at a path on the dashboard's machine into the library. */
+  importSnapshot: { args: { path: string }; result: SnapshotRecord };
+  startAllocationSampling: {
+    args: { targetId: TargetId; samplingIntervalBytes?: number };
+    result: AllocationSamplingState;
+  };
+  /** Stops sampling and returns the top sites by self size (default 10). */
+  stopAllocationSampling: { args: { targetId: TargetId; top?: number }; result: AllocationProfile };
 }
 
 export type RequestName = keyof Requests;
@@ -46,6 +77,10 @@ export interface Events {
   samples: SampleBatch;
   /** The whole target list whenever any target's state changes. */
   targets: TargetInfo[];
+  /** Heap snapshot capture progress, a few per second, plus the final phase. */
+  snapshotProgress: SnapshotProgress;
+  /** A forced GC or a snapshot happened: draw it on the timeline. */
+  marker: TimelineMarker;
 }
 
 export type EventName = keyof Events;
@@ -59,9 +94,24 @@ export const REQUEST_NAMES = [
   'setSampleInterval',
   'getHistory',
   'startDemo',
+  'collectGarbage',
+  'listMarkers',
+  'estimateHeapSnapshot',
+  'takeHeapSnapshot',
+  'cancelHeapSnapshot',
+  'listSnapshots',
+  'deleteSnapshot',
+  'importSnapshot',
+  'startAllocationSampling',
+  'stopAllocationSampling',
 ] as const satisfies readonly RequestName[];
 
-export const EVENT_NAMES = ['samples', 'targets'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'samples',
+  'targets',
+  'snapshotProgress',
+  'marker',
+] as const satisfies readonly EventName[];
 
 /** What the core offers every shell. Implemented in src/monitor by MonitorService. */
 export type MonitorApi = {

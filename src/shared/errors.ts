@@ -30,6 +30,16 @@ export const ErrorCodes = {
   ANALYSIS_FAILED: 'MONITOR_ERR_ANALYSIS_FAILED',
   /** --class / className names no class present in the snapshot. */
   CLASS_NOT_FOUND: 'MONITOR_ERR_CLASS_NOT_FOUND',
+  // Forced GC, heap snapshot capture, snapshot library, allocation sampling.
+  /** A snapshot may not fit in memory or on disk (F14): ask the user, then send confirm: true. */
+  CONFIRM_REQUIRED: 'MONITOR_ERR_CONFIRM_REQUIRED',
+  /** One capture per target at a time (F21). */
+  SNAPSHOT_IN_PROGRESS: 'MONITOR_ERR_SNAPSHOT_IN_PROGRESS',
+  SNAPSHOT_CANCELLED: 'MONITOR_ERR_SNAPSHOT_CANCELLED',
+  /** Disk full, a write error, or a disk that cannot keep up (F18). */
+  SNAPSHOT_WRITE_FAILED: 'MONITOR_ERR_SNAPSHOT_WRITE_FAILED',
+  SNAPSHOT_NOT_FOUND: 'MONITOR_ERR_SNAPSHOT_NOT_FOUND',
+  ALLOCATION_SAMPLING_STATE: 'MONITOR_ERR_ALLOCATION_SAMPLING_STATE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

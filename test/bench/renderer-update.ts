@@ -88,6 +88,17 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     setSampleInterval: () => Promise.reject(new Error('not in this benchmark')),
     getHistory: (a) => ok(history[infos.findIndex((t) => t.id === a.targetId)] ?? []),
     startDemo: () => Promise.reject(new Error('not in this benchmark')),
+    // heap tools
+    collectGarbage: () => Promise.reject(new Error('not in this benchmark')),
+    listMarkers: () => Promise.reject(new Error('not in this benchmark')),
+    estimateHeapSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    takeHeapSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    cancelHeapSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    listSnapshots: () => Promise.reject(new Error('not in this benchmark')),
+    deleteSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    importSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    startAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
+    stopAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -38,6 +38,17 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     setSampleInterval: notAttached,
     getHistory: async () => [],
     startDemo: notAttached,
+    // heap tools
+    collectGarbage: notAttached,
+    listMarkers: notAttached,
+    estimateHeapSnapshot: notAttached,
+    takeHeapSnapshot: notAttached,
+    cancelHeapSnapshot: notAttached,
+    listSnapshots: notAttached,
+    deleteSnapshot: notAttached,
+    importSnapshot: notAttached,
+    startAllocationSampling: notAttached,
+    stopAllocationSampling: notAttached,
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -1,0 +1,317 @@
+// Per-target heap tools: forced GC with before/after figures, heap snapshot capture
+// (pre-flight, streaming, progress, cancel, one at a time), allocation sampling, and
+// the timeline markers the charts draw. Plugs into a session through the feature seam.
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import type {
+  AllocationProfile,
+  AllocationSamplingState,
+  GcResult,
+  SnapshotEstimate,
+  SnapshotProgress,
+  SnapshotRecord,
+  TimelineMarker,
+} from '../../shared/heap-tools-model';
+import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { CaptureWriter, type CaptureWriterOptions } from '../snapshots/capture-writer';
+import type { SnapshotLibrary } from '../snapshots/library';
+import {
+  describeEstimate,
+  diskFreeBytes,
+  estimateSnapshot,
+  readMachineMemory,
+} from '../snapshots/preflight';
+import { startCapture, type CaptureRun } from '../snapshots/snapshot-capture';
+import { topAllocationSites } from './allocations';
+
+export const HEAP_TOOLS_FEATURE = 'heap-tools';
+export const MAX_MARKERS = 200;
+const PROGRESS_EVERY_MS = 250;
+const GC_TIMEOUT_MS = 120_000;
+export const DEFAULT_SAMPLING_INTERVAL_BYTES = 32 * 1024;
+
+export interface HeapToolsOptions {
+  /** Test seam: writer options (e.g. a stream that fails). */
+  writer?: CaptureWriterOptions;
+  /** Test seam: what the machine has. */
+  machine?: typeof readMachineMemory;
+}
+
+export class HeapToolsFeature implements SessionFeature {
+  readonly name = HEAP_TOOLS_FEATURE;
+  readonly #markers: TimelineMarker[] = [];
+  #capture: { id: string; run: CaptureRun; cancelled: boolean } | null = null;
+  /** Set from the moment a capture is requested until V8 has finished it. */
+  #busy: Promise<void> | null = null;
+  #sampling: { startedAtMs: number; intervalBytes: number } | null = null;
+  #disposed = false;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly options: HeapToolsOptions = {},
+  ) {}
+
+  markers(): TimelineMarker[] {
+    return [...this.#markers];
+  }
+
+  async collectGarbage(): Promise<GcResult> {
+    const { client } = this.ctx;
+    const atMs = this.ctx.now();
+    const before = await client.send('Runtime.getHeapUsage');
+    const t0 = performance.now();
+    await client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: GC_TIMEOUT_MS });
+    const durationMs = performance.now() - t0;
+    const after = await client.send('Runtime.getHeapUsage');
+    const result: GcResult = {
+      targetId: this.ctx.targetId,
+      atMs,
+      heapUsedBeforeBytes: before.usedSize,
+      heapUsedAfterBytes: after.usedSize,
+      freedBytes: Math.max(0, before.usedSize - after.usedSize),
+      durationMs,
+    };
+    this.#mark({
+      targetId: this.ctx.targetId,
+      atMs,
+      kind: 'gc',
+      label: `GC -${mbText(result.freedBytes)}`,
+    });
+    return result;
+  }
+
+  async estimate(library: SnapshotLibrary): Promise<SnapshotEstimate> {
+    const usage = await this.ctx.client.send('Runtime.getHeapUsage');
+    const dir = await library.ensureDir();
+    const machine = await (this.options.machine ?? readMachineMemory)(this.ctx.info.pid);
+    return estimateSnapshot({
+      targetId: this.ctx.targetId,
+      heapUsedBytes: usage.usedSize,
+      ...machine,
+      diskFreeBytes: await diskFreeBytes(dir),
+    });
+  }
+
+  async takeSnapshot(library: SnapshotLibrary, confirm: boolean): Promise<SnapshotRecord> {
+    if (this.#busy) {
+      throw new MonitorError(
+        ErrorCodes.SNAPSHOT_IN_PROGRESS,
+        this.#capture?.cancelled || !this.#capture
+          ? `A heap snapshot of ${this.ctx.targetId} is still finishing in the target; try again when it is done.`
+          : `A heap snapshot of ${this.ctx.targetId} is already being captured; wait for it or cancel it.`,
+      );
+    }
+    let releaseBusy!: () => void;
+    this.#busy = new Promise<void>((r) => (releaseBusy = r));
+    try {
+      const estimate = await this.estimate(library);
+      if (!estimate.fits && !confirm) {
+        throw new MonitorError(
+          ErrorCodes.CONFIRM_REQUIRED,
+          `${describeEstimate(estimate)} Confirm to capture anyway.`,
+        );
+      }
+      return await this.#capture_(library, estimate, releaseBusy);
+    } catch (err) {
+      // Failed before V8 started: nothing left to wait for.
+      if (!this.#capture) {
+        this.#busy = null;
+        releaseBusy();
+      }
+      throw err;
+    }
+  }
+
+  async #capture_(
+    library: SnapshotLibrary,
+    estimate: SnapshotEstimate,
+    releaseBusy: () => void,
+  ): Promise<SnapshotRecord> {
+    const info = this.ctx.info;
+    const startedAtMs = this.ctx.now();
+    const slot = library.allocate(startedAtMs, info.pid);
+    const captureId = slot.id;
+    const writer = new CaptureWriter(slot.path, this.options.writer);
+    let lastEmitMs = 0;
+    const progress = (
+      phase: SnapshotProgress['phase'],
+      done: number,
+      total: number,
+      error?: MonitorError,
+    ): void => {
+      const elapsedMs = this.ctx.now() - startedAtMs;
+      const fraction = total > 0 ? done / total : 0;
+      // V8's counter covers building the snapshot; serializing follows (about a third).
+      const expectedMs = estimate.pauseSeconds * 1000;
+      const remainingMs =
+        phase === 'preparing' || phase === 'writing'
+          ? fraction > 0.05
+            ? Math.max(0, elapsedMs / (fraction * 0.7) - elapsedMs)
+            : Math.max(0, expectedMs - elapsedMs)
+          : 0;
+      const payload: SnapshotProgress = {
+        targetId: this.ctx.targetId,
+        captureId,
+        phase,
+        done,
+        total,
+        bytesWritten: writer.bytesWritten,
+        startedAtMs,
+        remainingMs: Math.round(remainingMs),
+      };
+      if (error) payload.error = { code: error.code, message: error.message };
+      this.ctx.emit('snapshotProgress', payload);
+    };
+    let lastDone = 0;
+    let lastTotal = 0;
+    progress('preparing', 0, 0);
+    const run = startCapture(
+      this.ctx.client,
+      writer,
+      (done, total) => {
+        lastDone = done;
+        lastTotal = total;
+        const nowMs = this.ctx.now();
+        if (nowMs - lastEmitMs < PROGRESS_EVERY_MS && done < total) return;
+        lastEmitMs = nowMs;
+        progress(done >= total ? 'writing' : 'preparing', done, total);
+      },
+      this.ctx.now,
+    );
+    this.#capture = { id: captureId, run, cancelled: false };
+    void run.v8Done.then(() => {
+      if (this.#capture?.run === run) this.#capture = null;
+      this.#busy = null;
+      releaseBusy();
+    });
+    try {
+      const { sizeBytes, durationMs } = await run.result;
+      const record = await library.add({
+        id: slot.id,
+        fileName: slot.fileName,
+        path: slot.path,
+        source: 'captured',
+        createdAtMs: startedAtMs,
+        sizeBytes,
+        heapUsedBytes: estimate.heapUsedBytes,
+        pid: info.pid,
+        title: info.title.slice(0, 200),
+        durationMs,
+      });
+      progress('done', lastTotal, lastTotal);
+      this.#mark({
+        targetId: this.ctx.targetId,
+        atMs: startedAtMs,
+        kind: 'snapshot',
+        label: 'Snapshot',
+      });
+      return record;
+    } catch (err) {
+      const e =
+        err instanceof MonitorError
+          ? err
+          : new MonitorError(ErrorCodes.INTERNAL, `The heap snapshot failed: ${String(err)}`);
+      progress(
+        e.code === ErrorCodes.SNAPSHOT_CANCELLED ? 'cancelled' : 'failed',
+        lastDone,
+        lastTotal,
+        e,
+      );
+      throw e;
+    }
+  }
+
+  /** True when a capture was running and is now cancelled. */
+  cancelSnapshot(): boolean {
+    const c = this.#capture;
+    if (!c || c.cancelled) return false;
+    c.cancelled = true;
+    c.run.cancel();
+    return true;
+  }
+
+  samplingState(): AllocationSamplingState {
+    return {
+      targetId: this.ctx.targetId,
+      running: this.#sampling !== null,
+      startedAtMs: this.#sampling?.startedAtMs ?? null,
+    };
+  }
+
+  async startSampling(
+    intervalBytes = DEFAULT_SAMPLING_INTERVAL_BYTES,
+  ): Promise<AllocationSamplingState> {
+    if (this.#sampling) {
+      throw new MonitorError(
+        ErrorCodes.ALLOCATION_SAMPLING_STATE,
+        `Allocation sampling is already running in ${this.ctx.targetId}.`,
+      );
+    }
+    await this.ctx.client.send('HeapProfiler.startSampling', {
+      samplingInterval: intervalBytes,
+      // Count short-lived objects too: the seed's "top allocations" is about churn.
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    this.#sampling = { startedAtMs: this.ctx.now(), intervalBytes };
+    return this.samplingState();
+  }
+
+  async stopSampling(top: number): Promise<AllocationProfile> {
+    const s = this.#sampling;
+    if (!s) {
+      throw new MonitorError(
+        ErrorCodes.ALLOCATION_SAMPLING_STATE,
+        `Allocation sampling is not running in ${this.ctx.targetId}; start it first.`,
+      );
+    }
+    this.#sampling = null;
+    const { client } = this.ctx;
+    // getSamplingProfile walks the whole tree in the target: no short timeout.
+    const { profile } = await client.send('HeapProfiler.getSamplingProfile', undefined, {
+      timeoutMs: 60_000,
+    });
+    await client
+      .send('HeapProfiler.stopSampling', undefined, { timeoutMs: 60_000 })
+      .catch(() => undefined);
+    const { totalBytes, sites } = topAllocationSites(profile, top);
+    return {
+      targetId: this.ctx.targetId,
+      startedAtMs: s.startedAtMs,
+      stoppedAtMs: this.ctx.now(),
+      samplingIntervalBytes: s.intervalBytes,
+      totalBytes,
+      sites,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const c = this.#capture;
+    if (c) {
+      c.cancelled = true;
+      c.run.cancel();
+      await c.run.result.catch(() => undefined);
+    }
+    if (this.#sampling && !this.ctx.client.closed) {
+      this.#sampling = null;
+      await this.ctx.client.send('HeapProfiler.stopSampling').catch(() => undefined);
+    }
+  }
+
+  #mark(marker: TimelineMarker): void {
+    this.#markers.push(marker);
+    if (this.#markers.length > MAX_MARKERS)
+      this.#markers.splice(0, this.#markers.length - MAX_MARKERS);
+    this.ctx.emit('marker', marker);
+  }
+}
+
+function mbText(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 ? mb.toFixed(0) : mb.toFixed(1)} MB`;
+}
+
+export function createHeapToolsFeature(options: HeapToolsOptions = {}) {
+  return (ctx: SessionContext): HeapToolsFeature => new HeapToolsFeature(ctx, options);
+}
