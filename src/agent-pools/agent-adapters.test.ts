@@ -156,7 +156,8 @@ describe('http.Agent', () => {
     const s = readPool('x', agent, 'http-agent', { maxOrigins: 2 });
     expect(s.perOrigin!.map((o) => o.origin)).toEqual(['b:1:', 'c:1:']);
     expect(s.inUse).toBe(6);
-    for (const k of Object.keys(agent.sockets)) delete agent.sockets[k];
+    for (const k of Object.keys(agent.sockets))
+      delete (agent.sockets as Record<string, unknown>)[k];
   });
 });
 
@@ -222,7 +223,7 @@ describe('tarn', () => {
       });
       expect(await releaseIdle('tarn', pool)).toEqual({ released: 2 });
       expect(pool.numFree()).toBe(0);
-      expect(pool.idleTimeoutMillis).toBe(60_000);
+      expect((pool as unknown as { idleTimeoutMillis: number }).idleTimeoutMillis).toBe(60_000);
     } finally {
       await pool.destroy();
     }

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { detectKind, readPool, releaseIdle } from '../agent/adapters';
-import { ObjectPool, ObjectPoolFullError, ObjectPoolTimeoutError } from './object-pool';
+import {
+  ObjectPool,
+  ObjectPoolFullError,
+  ObjectPoolTimeoutError,
+  type ObjectPoolOptions,
+} from './object-pool';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function bufferPool(extra: Partial<ConstructorParameters<typeof ObjectPool>[0]> = {}) {
+type Item = { bytes: Uint8Array };
+
+function bufferPool(extra: Partial<ObjectPoolOptions<Item>> = {}) {
   const destroyed: object[] = [];
-  const pool = new ObjectPool<{ bytes: Uint8Array }>({
+  const pool = new ObjectPool<Item>({
     create: () => ({ bytes: new Uint8Array(16) }),
     destroy: (item) => {
       destroyed.push(item);

@@ -37,6 +37,7 @@ import { Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
+import { AlertRequests } from './alerts/requests';
 import {
   defaultFeatures,
   type SessionContext,
@@ -96,6 +97,7 @@ export class ResourceManager implements Monitor {
   readonly #discover: (opts: { ports?: number[] }) => Promise<ProcessList>;
   readonly #startDemo: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
   readonly #heapTools: HeapToolsRequests;
+  readonly #alerts: AlertRequests;
 
   constructor(private readonly options: MonitorOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -103,6 +105,11 @@ export class ResourceManager implements Monitor {
     this.#connect = options.connect ?? ((spec) => connectToTarget(spec));
     this.#discover = options.discover ?? ((opts) => discoverProcesses(opts));
     this.#startDemo = options.startDemo ?? (() => startDemoService());
+    this.#alerts = new AlertRequests(<F extends SessionFeature>(
+      targetId: unknown,
+      name: string,
+      o: { live: boolean },
+    ) => (o.live ? this.#liveFeature<F>(targetId, name) : this.#anyFeature<F>(targetId, name)));
     this.#heapTools = new HeapToolsRequests(
       options.dataDir,
       (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
@@ -236,6 +243,17 @@ export class ResourceManager implements Monitor {
     this.#heapTools.startSampling(a);
   stopAllocationSampling = (a: RequestArgs<'stopAllocationSampling'>) =>
     this.#heapTools.stopSampling(a);
+
+  // ---- limits, alerts, leaks, recommendations (logic in alerts/requests.ts) ----------
+  getLimits = (a: RequestArgs<'getLimits'>) => this.#alerts.getLimits(a);
+  setLimits = (a: RequestArgs<'setLimits'>) => this.#alerts.setLimits(a);
+  getAlerts = (a: RequestArgs<'getAlerts'>) => this.#alerts.getAlerts(a);
+  acknowledgeAlert = (a: RequestArgs<'acknowledgeAlert'>) => this.#alerts.acknowledgeAlert(a);
+  getLeakVerdict = (a: RequestArgs<'getLeakVerdict'>) => this.#alerts.getLeakVerdict(a);
+  investigateLeak = (a: RequestArgs<'investigateLeak'>) => this.#alerts.investigateLeak(a);
+  setLeakOptions = (a: RequestArgs<'setLeakOptions'>) => this.#alerts.setLeakOptions(a);
+  getRecommendations = (a: RequestArgs<'getRecommendations'>) =>
+    this.#alerts.getRecommendations(a);
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.#listeners.get(event);
@@ -401,6 +419,22 @@ export class ResourceManager implements Monitor {
     }
     await session.store.dispose();
     this.#flushSoon();
+  }
+
+  /** A session's context and feature, detached ones too (their logs stay readable). */
+  #anyFeature<F extends SessionFeature>(
+    targetId: unknown,
+    name: string,
+  ): { context: SessionContext; feature: F } {
+    const session = this.#session(targetId);
+    const feature = session.features.find((f) => f.name === name) as F | undefined;
+    if (!session.context || !feature) {
+      throw new MonitorError(
+        ErrorCodes.NOT_ATTACHED,
+        `Target ${session.info.id} has no ${name} data (it was never attached here).`,
+      );
+    }
+    return { context: session.context, feature };
   }
 
   /** A live session's context and one of its features, for request handlers. */

@@ -4,6 +4,14 @@
 import type { SerializedError } from './errors';
 import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
 import type {
+  Alert,
+  AlertEvent,
+  LeakOptions,
+  LeakVerdict,
+  LimitsState,
+  Recommendation,
+} from './alert-model';
+import type {
   AllocationProfile,
   AllocationSamplingState,
   GcResult,
@@ -45,6 +53,23 @@ export interface Requests {
   getHistory: { args: HistoryArgs; result: Sample[] };
   /** Start the demo service in resources/ and attach to it. */
   startDemo: { args: Record<string, never>; result: TargetInfo };
+  // ---- limits, alerts, leak detection, recommendations (src/monitor/alerts, leaks) ----
+  /** The target's limits and what null limits resolve to (heap limit, RLIMIT_NOFILE). */
+  getLimits: { args: { targetId: TargetId }; result: LimitsState };
+  /** Keys: rssBytes or rss, heap, fds, threads, handles, cpu, eld, gc, pool; null = off/auto. */
+  setLimits: {
+    args: { targetId: TargetId; limits: Record<string, number | string | null> };
+    result: LimitsState;
+  };
+  /** Newest first; bounded log of 1000 per target. */
+  getAlerts: { args: { targetId: TargetId; activeOnly?: boolean }; result: Alert[] };
+  acknowledgeAlert: { args: { targetId: TargetId; alertId: string }; result: Alert };
+  getLeakVerdict: { args: { targetId: TargetId }; result: LeakVerdict };
+  /** Forces a GC and applies the seed's rule (freed < half the growth = leak suspected). */
+  investigateLeak: { args: { targetId: TargetId }; result: LeakVerdict };
+  /** Allow snapshots (series of 3 when suspected) and forced GCs for post-GC points. */
+  setLeakOptions: { args: { targetId: TargetId; options: Partial<LeakOptions> }; result: LeakVerdict };
+  getRecommendations: { args: { targetId: TargetId }; result: Recommendation[] };
   // ---- forced GC, heap snapshots, snapshot library, allocation sampling ----
   /** HeapProfiler.collectGarbage with heap used before and after; adds a timeline marker. */
   collectGarbage: { args: { targetId: TargetId }; result: GcResult };
@@ -81,6 +106,10 @@ export interface Events {
   snapshotProgress: SnapshotProgress;
   /** A forced GC or a snapshot happened: draw it on the timeline. */
   marker: TimelineMarker;
+  /** An alert was raised, escalated, cleared or acknowledged. */
+  alert: AlertEvent;
+  /** The leak verdict of a target changed (at most every few seconds otherwise). */
+  leak: LeakVerdict;
 }
 
 export type EventName = keyof Events;
@@ -94,6 +123,14 @@ export const REQUEST_NAMES = [
   'setSampleInterval',
   'getHistory',
   'startDemo',
+  'getLimits',
+  'setLimits',
+  'getAlerts',
+  'acknowledgeAlert',
+  'getLeakVerdict',
+  'investigateLeak',
+  'setLeakOptions',
+  'getRecommendations',
   'collectGarbage',
   'listMarkers',
   'estimateHeapSnapshot',
@@ -110,6 +147,8 @@ export const EVENT_NAMES = [
   'samples',
   'targets',
   'snapshotProgress',
+  'alert',
+  'leak',
   'marker',
 ] as const satisfies readonly EventName[];
 

@@ -1,10 +1,14 @@
 // The features every session gets by default. Add a factory here to plug a feature
 // into every attached target.
 import { createHeapToolsFeature } from '../heap-tools/heap-tools-feature';
+import { createAlertsFeature } from '../alerts/alerts-feature';
+import { createLeaksFeature } from '../leaks/leaks-feature';
 import type { SessionFeatureFactory } from './session-feature';
 
 export const defaultFeatures: SessionFeatureFactory[] = [
   createHeapToolsFeature(), // forced GC, heap snapshots, allocation sampling
+  (ctx) => createAlertsFeature(ctx), // limits and alerts
+  (ctx) => createLeaksFeature(ctx), // post-GC trend, investigate, snapshot series
 ];
 
 export type { SessionContext, SessionFeature, SessionFeatureFactory } from './session-feature';
