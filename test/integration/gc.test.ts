@@ -1,0 +1,62 @@
+// Forced GC against a real process: freed bytes after `alloc` + `free`, a timeline marker.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createMonitor, type Monitor } from '../../src/monitor/index';
+import { ErrorCodes } from '../../src/shared/errors';
+import type { TimelineMarker } from '../../src/shared/heap-tools-model';
+import { startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const monitors: Monitor[] = [];
+const dirs: string[] = [];
+async function monitor(): Promise<Monitor> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-gc-'));
+  dirs.push(dataDir);
+  const m = createMonitor({ dataDir });
+  monitors.push(m);
+  return m;
+}
+
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((m) => m.dispose()));
+  await stopAllFixtures();
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+afterAll(stopAllFixtures);
+
+describe('forced GC', () => {
+  it('reports heap before and after and the bytes freed after alloc 50 + free', async () => {
+    const f = await startFixture('idle.js');
+    const m = await monitor();
+    const t = await m.attach({ port: f.port! });
+    const markers: TimelineMarker[] = [];
+    m.on('marker', (mk) => markers.push(mk));
+    f.command('alloc 50');
+    await f.waitFor(/allocated 50/);
+    f.command('free');
+    await f.waitFor(/freed/);
+    const r = await m.collectGarbage({ targetId: t.id });
+    expect(r.targetId).toBe(t.id);
+    expect(r.heapUsedBeforeBytes).toBeGreaterThan(r.heapUsedAfterBytes);
+    expect(r.freedBytes).toBe(r.heapUsedBeforeBytes - r.heapUsedAfterBytes);
+    // 50 "MB" of small objects were dropped: most of it must come back.
+    expect(r.freedBytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(markers).toHaveLength(1);
+    expect(markers[0]).toMatchObject({ targetId: t.id, kind: 'gc', atMs: r.atMs });
+    expect(await m.listMarkers({ targetId: t.id })).toEqual(markers);
+  });
+
+  it('refuses a detached target and bad arguments with stable codes', async () => {
+    const f = await startFixture('idle.js');
+    const m = await monitor();
+    const t = await m.attach({ port: f.port! });
+    await expect(m.collectGarbage({ targetId: 42 as unknown as string })).rejects.toMatchObject({
+      code: ErrorCodes.BAD_ARGUMENT,
+    });
+    await m.detach({ targetId: t.id });
+    await expect(m.collectGarbage({ targetId: t.id })).rejects.toMatchObject({
+      code: ErrorCodes.NOT_ATTACHED,
+    });
+  });
+});

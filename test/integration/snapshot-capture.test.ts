@@ -1,0 +1,226 @@
+// Heap snapshot capture against real processes: a valid streamed file and no .partial
+// left, the library, import, F14 confirmation, F21 one capture at a time, cancel with
+// late chunks, F15 target killed mid-capture, F18 a failing write.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  createHeapToolsFeature,
+  type HeapToolsOptions,
+} from '../../src/monitor/heap-tools/heap-tools-feature';
+import { createMonitor, type Monitor } from '../../src/monitor/index';
+import { ErrorCodes, MonitorError } from '../../src/shared/errors';
+import type { SnapshotProgress } from '../../src/shared/heap-tools-model';
+import { startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const monitors: Monitor[] = [];
+const dirs: string[] = [];
+async function setup(
+  heapTools?: HeapToolsOptions,
+): Promise<{ m: Monitor; dataDir: string; dir: string }> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-'));
+  dirs.push(dataDir);
+  const m = createMonitor(
+    heapTools ? { dataDir, features: [createHeapToolsFeature(heapTools)] } : { dataDir },
+  );
+  monitors.push(m);
+  return { m, dataDir, dir: path.join(dataDir, 'snapshots') };
+}
+
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((m) => m.dispose()));
+  await stopAllFixtures();
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+afterAll(stopAllFixtures);
+
+/** Plenty of memory, so the pre-flight never asks (the real machine may be small). */
+const roomy: HeapToolsOptions['machine'] = async () => ({
+  memAvailableBytes: 1e12,
+  cgroupLimitBytes: null,
+  cgroupUsageBytes: null,
+});
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<MonitorError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err, `expected ${code}`).toBeInstanceOf(MonitorError);
+  expect((err as MonitorError).code).toBe(code);
+  return err as MonitorError;
+}
+
+function firstProgress(m: Monitor): Promise<SnapshotProgress> {
+  return new Promise((resolve) => {
+    const off = m.on('snapshotProgress', (p) => {
+      if (p.total > 0) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+describe('heap snapshot capture', () => {
+  it('streams a valid snapshot into the library, with progress, and no partial file left', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['20000'] });
+    const { m, dir } = await setup({ machine: roomy });
+    const t = await m.attach({ port: f.port! });
+    const phases: string[] = [];
+    m.on('snapshotProgress', (p) => phases.push(p.phase));
+    const est = await m.estimateHeapSnapshot({ targetId: t.id });
+    expect(est.heapUsedBytes).toBeGreaterThan(0);
+    expect(est.pauseSeconds).toBeGreaterThan(0);
+    expect(est.fits).toBe(true);
+
+    const rec = await m.takeHeapSnapshot({ targetId: t.id });
+    expect(rec).toMatchObject({ source: 'captured', pid: f.pid });
+    expect(phases[0]).toBe('preparing');
+    expect(phases.at(-1)).toBe('done');
+    const text = await readFile(rec.path, 'utf8');
+    expect(rec.sizeBytes).toBe(Buffer.byteLength(text));
+    const snap = JSON.parse(text) as {
+      snapshot: { meta: { node_fields: string[] }; node_count: number };
+      nodes: number[];
+      strings: string[];
+    };
+    expect(snap.nodes.length).toBe(
+      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
+    );
+    expect(snap.snapshot.node_count).toBeGreaterThan(20_000);
+    expect(snap.strings).toContain('ResdashSnapshotItem');
+    const files = await readdir(dir);
+    expect(files.filter((n) => n.endsWith('.partial'))).toEqual([]);
+
+    const lib = await m.listSnapshots({});
+    expect(lib.dir).toBe(dir);
+    expect(lib.snapshots.map((s) => s.id)).toEqual([rec.id]);
+    expect(await m.listMarkers({ targetId: t.id })).toMatchObject([{ kind: 'snapshot' }]);
+
+    // Import: a copy of a real snapshot is accepted, anything else refused (F19 header).
+    const copy = path.join(path.dirname(dir), 'copy.heapsnapshot');
+    await writeFile(copy, text);
+    const imported = await m.importSnapshot({ path: copy });
+    expect(imported).toMatchObject({ source: 'imported', title: 'copy.heapsnapshot' });
+    const junk = path.join(path.dirname(dir), 'junk.heapsnapshot');
+    await writeFile(junk, '{"hello": "world"}');
+    await expectCode(m.importSnapshot({ path: junk }), ErrorCodes.SNAPSHOT_INVALID);
+    await expectCode(m.importSnapshot({ path: '/nonexistent/x' }), ErrorCodes.BAD_ARGUMENT);
+    expect((await m.listSnapshots({})).snapshots).toHaveLength(2);
+
+    await m.deleteSnapshot({ snapshotId: rec.id });
+    await expectCode(m.deleteSnapshot({ snapshotId: rec.id }), ErrorCodes.SNAPSHOT_NOT_FOUND);
+    await expectCode(m.deleteSnapshot({ snapshotId: '../etc' }), ErrorCodes.BAD_ARGUMENT);
+    expect((await m.listSnapshots({})).snapshots.map((s) => s.id)).toEqual([imported.id]);
+  });
+
+  it('asks for confirmation when memory may not fit (F14)', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['1000'] });
+    const { m, dir } = await setup({
+      machine: async () => ({
+        memAvailableBytes: 64 * 1024 * 1024,
+        cgroupLimitBytes: null,
+        cgroupUsageBytes: null,
+      }),
+    });
+    const t = await m.attach({ port: f.port! });
+    const est = await m.estimateHeapSnapshot({ targetId: t.id });
+    expect(est.fits).toBe(false);
+    const err = await expectCode(
+      m.takeHeapSnapshot({ targetId: t.id }),
+      ErrorCodes.CONFIRM_REQUIRED,
+    );
+    expect(err.message).toMatch(/event loop stops/);
+    expect(await readdir(dir)).toEqual([]);
+    const rec = await m.takeHeapSnapshot({ targetId: t.id, confirm: true });
+    expect(rec.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it('refuses a second capture while one runs (F21), and cancel leaves no file nor late chunks in the next one', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['150000'] });
+    const { m, dir } = await setup({ machine: roomy });
+    const t = await m.attach({ port: f.port! });
+    const first = m.takeHeapSnapshot({ targetId: t.id });
+    await expectCode(m.takeHeapSnapshot({ targetId: t.id }), ErrorCodes.SNAPSHOT_IN_PROGRESS);
+    await firstProgress(m);
+    expect(await m.cancelHeapSnapshot({ targetId: t.id })).toEqual({ cancelled: true });
+    await expectCode(first, ErrorCodes.SNAPSHOT_CANCELLED);
+    expect((await readdir(dir)).filter((n) => !n.startsWith('.'))).toEqual([]);
+    // Until V8 has finished the cancelled one, a new capture is refused, never mixed.
+    let rec = null;
+    for (let i = 0; i < 400 && rec === null; i++) {
+      rec = await m.takeHeapSnapshot({ targetId: t.id }).catch((e: MonitorError) => {
+        expect(e.code).toBe(ErrorCodes.SNAPSHOT_IN_PROGRESS);
+        return new Promise<null>((r) => setTimeout(() => r(null), 100));
+      });
+    }
+    expect(rec).not.toBeNull();
+    const snap = JSON.parse(await readFile(rec!.path, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] }; node_count: number };
+      nodes: number[];
+    };
+    expect(snap.nodes.length).toBe(
+      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
+    );
+    expect(await readdir(dir)).toEqual([rec!.fileName, `${rec!.id}.json`].sort());
+  });
+
+  it('target killed mid-capture: clear error, no partial file, history kept (F15)', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['300000'] });
+    const { m, dir } = await setup({ machine: roomy });
+    const t = await m.attach({ port: f.port! });
+    const capture = m.takeHeapSnapshot({ targetId: t.id });
+    await firstProgress(m);
+    process.kill(f.pid, 'SIGKILL');
+    const err = await expectCode(capture, ErrorCodes.TARGET_CLOSED);
+    expect(err.message).toMatch(/partial file was removed/);
+    expect(await readdir(dir)).toEqual([]);
+    expect((await m.listSnapshots({})).snapshots).toEqual([]);
+    const [info] = await m.listTargets({});
+    expect(info!.status).toBe('detached');
+    await m.getHistory({ targetId: t.id }); // still answers: history kept
+  });
+
+  it('a failing write (disk full) ends the capture with a clear error and no partial file (F18)', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['50000'] });
+    let opened = 0;
+    const { m, dir } = await setup({
+      machine: roomy,
+      writer: {
+        // A real file that runs out of space after 1 MB.
+        createStream: (p) => {
+          opened++;
+          const real = createWriteStream(p, { flags: 'wx' });
+          let bytes = 0;
+          return new Writable({
+            write(chunk: Buffer, _enc, cb) {
+              bytes += chunk.length;
+              if (bytes > 1024 * 1024) {
+                cb(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+              } else real.write(chunk, cb);
+            },
+            final(cb) {
+              real.end(cb);
+            },
+            destroy(err, cb) {
+              real.destroy();
+              real.once('close', () => cb(err));
+            },
+          });
+        },
+      },
+    });
+    const t = await m.attach({ port: f.port! });
+    const err = await expectCode(
+      m.takeHeapSnapshot({ targetId: t.id }),
+      ErrorCodes.SNAPSHOT_WRITE_FAILED,
+    );
+    expect(err.message).toMatch(/ENOSPC/);
+    expect(opened).toBe(1);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
