@@ -2,6 +2,7 @@
 // bridge, the renderer). Main, preload, server and renderer derive their types from
 // these two maps, so they cannot drift.
 import type { SerializedError } from './errors';
+import type { CleanupStats, EmergencyCleanupResult, PoolSample } from './pool-model';
 import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
 import type {
   Alert,
@@ -91,6 +92,13 @@ export interface Requests {
   };
   /** Stops sampling and returns the top sites by self size (default 10). */
   stopAllocationSampling: { args: { targetId: TargetId; top?: number }; result: AllocationProfile };
+  // ---- pools, emergency cleanup, cleanup success (src/monitor/pools) ----
+  /** Pool reads kept for a live target (at most one a second), oldest first. */
+  getPools: { args: { targetId: TargetId; fromMs?: number }; result: PoolSample[] };
+  /** Pools release idle resources, then a forced GC; reports what was freed. */
+  emergencyCleanup: { args: { targetId: TargetId }; result: EmergencyCleanupResult };
+  /** The dashboard's own detaches and probe removals that succeeded. */
+  getCleanupStats: { args: Record<string, never>; result: CleanupStats };
 }
 
 export type RequestName = keyof Requests;
@@ -110,6 +118,8 @@ export interface Events {
   alert: AlertEvent;
   /** The leak verdict of a target changed (at most every few seconds otherwise). */
   leak: LeakVerdict;
+  /** Pool reads of one target, at most one a second (src/monitor/pools). */
+  pools: { targetId: TargetId; samples: PoolSample[] };
 }
 
 export type EventName = keyof Events;
@@ -141,6 +151,9 @@ export const REQUEST_NAMES = [
   'importSnapshot',
   'startAllocationSampling',
   'stopAllocationSampling',
+  'getPools',
+  'emergencyCleanup',
+  'getCleanupStats',
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [
@@ -150,6 +163,7 @@ export const EVENT_NAMES = [
   'alert',
   'leak',
   'marker',
+  'pools',
 ] as const satisfies readonly EventName[];
 
 /** What the core offers every shell. Implemented in src/monitor by MonitorService. */

@@ -40,6 +40,11 @@ export const ErrorCodes = {
   SNAPSHOT_WRITE_FAILED: 'MONITOR_ERR_SNAPSHOT_WRITE_FAILED',
   SNAPSHOT_NOT_FOUND: 'MONITOR_ERR_SNAPSHOT_NOT_FOUND',
   ALLOCATION_SAMPLING_STATE: 'MONITOR_ERR_ALLOCATION_SAMPLING_STATE',
+  // Recordings, reports, Prometheus export.
+  /** A file that is not a resdash recording, or one too damaged to read. */
+  RECORDING_INVALID: 'MONITOR_ERR_RECORDING_INVALID',
+  /** A report or recording could not be written (disk full, permissions). */
+  FILE_WRITE_FAILED: 'MONITOR_ERR_FILE_WRITE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -106,6 +106,12 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     deleteSnapshot: () => Promise.reject(new Error('not in this benchmark')),
     importSnapshot: () => Promise.reject(new Error('not in this benchmark')),
     startAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
+    // recordings, reports, metrics
+    openRecording: () => Promise.reject(new Error('not in this benchmark')),
+    exportReport: () => Promise.reject(new Error('not in this benchmark')),
+    startMetrics: () => Promise.reject(new Error('not in this benchmark')),
+    stopMetrics: () => Promise.reject(new Error('not in this benchmark')),
+    getMetricsStatus: () => Promise.reject(new Error('not in this benchmark')),
     stopAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
     on(event, listener) {
       let set = listeners.get(event);

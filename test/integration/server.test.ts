@@ -47,16 +47,13 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     listSnapshots: notAttached,
     deleteSnapshot: notAttached,
     importSnapshot: notAttached,
-    // limits, alerts, leaks, recommendations
-    getLimits: notAttached,
-    setLimits: notAttached,
-    getAlerts: notAttached,
-    acknowledgeAlert: notAttached,
-    getLeakVerdict: notAttached,
-    investigateLeak: notAttached,
-    setLeakOptions: notAttached,
-    getRecommendations: notAttached,
     startAllocationSampling: notAttached,
+    // recordings, reports, metrics
+    openRecording: notAttached,
+    exportReport: notAttached,
+    startMetrics: notAttached,
+    stopMetrics: notAttached,
+    getMetricsStatus: notAttached,
     stopAllocationSampling: notAttached,
     on(event, listener) {
       let set = listeners.get(event);

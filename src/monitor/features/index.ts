@@ -3,12 +3,14 @@
 import { createHeapToolsFeature } from '../heap-tools/heap-tools-feature';
 import { createAlertsFeature } from '../alerts/alerts-feature';
 import { createLeaksFeature } from '../leaks/leaks-feature';
+import { createPoolsFeature } from '../pools/pools-feature';
 import type { SessionFeatureFactory } from './session-feature';
 
 export const defaultFeatures: SessionFeatureFactory[] = [
   createHeapToolsFeature(), // forced GC, heap snapshots, allocation sampling
   (ctx) => createAlertsFeature(ctx), // limits and alerts
   (ctx) => createLeaksFeature(ctx), // post-GC trend, investigate, snapshot series
+  createPoolsFeature(), // pool utilization read from the target, emergency cleanup
 ];
 
 export type { SessionContext, SessionFeature, SessionFeatureFactory } from './session-feature';

@@ -8,6 +8,7 @@ import type { SampleHistory } from '../history/history';
 import type { CdpClient } from '../inspector/cdp-client';
 import type { Disposable } from '../lifecycle/disposable';
 import type { Probe } from '../sampling/probe';
+import type { MonitorOptions } from '../resource-manager';
 
 export interface SessionContext {
   readonly targetId: string;
@@ -19,6 +20,10 @@ export interface SessionContext {
   readonly history: SampleHistory;
   readonly now: () => number;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** Subscribes to the monitor's events (all targets); returns the unsubscribe. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** The options the monitor was created with (e.g. recording: false). */
+  readonly monitorOptions: Readonly<MonitorOptions>;
   /** Another feature of the same session (e.g. alerts reading pool stats), if present. */
   feature<F extends SessionFeature>(name: string): F | undefined;
 }

@@ -1,0 +1,240 @@
+// The 'leaks' session feature: collects post-GC heap points (samples whose interval
+// had a major GC, forced GCs when the user allows them, investigations), keeps the
+// trend verdict, runs the seed's investigate rule on request, and, when a leak is
+// suspected and the user allows it, takes a series of snapshots to name the class.
+import {
+  DEFAULT_LEAK_OPTIONS,
+  type LeakInvestigation,
+  type LeakOptions,
+  type LeakSnapshotSeries,
+  type LeakSuspect,
+  type LeakVerdict,
+} from '../../shared/alert-model';
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import type { Sample } from '../../shared/model';
+import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
+import { runSnapshotSeries, type SnapshotBackend } from './snapshot-series';
+import { suspectSentence } from './suspects';
+import type { Point } from './trend';
+
+export const LEAKS_FEATURE_NAME = 'leaks';
+const MAX_POINTS = 600;
+/** A leak event at least this often while the verdict only drifts (rate, confidence). */
+const REFRESH_EMIT_MS = 5_000;
+const GC_TIMEOUT_MS = 60_000;
+
+export interface LeaksFeature extends SessionFeature {
+  readonly name: typeof LEAKS_FEATURE_NAME;
+  verdict(): LeakVerdict;
+  investigate(): Promise<LeakVerdict>;
+  setOptions(patch: Partial<LeakOptions>): LeakVerdict;
+}
+
+export interface LeaksFeatureOptions {
+  trend?: Partial<TrendOptions>;
+  leak?: Partial<LeakOptions>;
+  snapshotBackend?: SnapshotBackend;
+}
+
+export function createLeaksFeature(
+  ctx: SessionContext,
+  options: LeaksFeatureOptions = {},
+): LeaksFeature {
+  const points: Point[] = [];
+  let leakOptions: LeakOptions = { ...DEFAULT_LEAK_OPTIONS, ...options.leak };
+  let investigation: LeakInvestigation | null = null;
+  let suspects: LeakSuspect[] = [];
+  let series: LeakSnapshotSeries = { state: 'idle', step: 0, total: 3 };
+  let firstHeapBytes: number | null = null;
+  let lastGcPointMs = -Infinity;
+  let gcBusy = false;
+  let disposed = false;
+  let lastEmitted: { state: string; atMs: number } | null = null;
+  const abort = new AbortController();
+
+  const addPoint = (tMs: number, value: number): void => {
+    points.push({ tMs, value });
+    if (points.length > MAX_POINTS) points.splice(0, points.length - MAX_POINTS);
+    lastGcPointMs = tMs;
+  };
+
+  const compute = (): LeakVerdict => {
+    const nowMs = ctx.now();
+    const trend = analysePostGcTrend(points, nowMs, options.trend);
+    let state: LeakVerdict['state'] = trend.state;
+    let sentence = trend.sentence;
+    if (investigation?.leakSuspected) {
+      state = trend.state === 'suspected' ? 'leak' : 'suspected';
+      sentence =
+        `${investigation.sentence} ${trend.state === 'suspected' ? trend.sentence : ''}`.trim();
+    }
+    const top = suspects[0];
+    if (top) {
+      state = 'leak';
+      const conf =
+        trend.confidence === null
+          ? ''
+          : ` (trend confidence ${Math.round(trend.confidence * 100)} %)`;
+      sentence = `${suspectSentence(top)}${conf}.`;
+    }
+    return {
+      targetId: ctx.targetId,
+      state,
+      confidence: trend.confidence,
+      growthBytesPerMinute: trend.growthBytesPerMinute,
+      baselineBytes: trend.baselineBytes,
+      points: trend.points,
+      pointsNeeded: trend.pointsNeeded,
+      windowMs: options.trend?.windowMs ?? 10 * 60_000,
+      sentence,
+      suspects: suspects.map((s) => ({ ...s, counts: [...s.counts] })),
+      investigation,
+      snapshots: { ...series },
+      options: { ...leakOptions },
+      updatedMs: nowMs,
+    };
+  };
+
+  const publish = (force = false): LeakVerdict => {
+    const v = compute();
+    const nowMs = v.updatedMs;
+    if (
+      force ||
+      !lastEmitted ||
+      lastEmitted.state !== v.state ||
+      nowMs - lastEmitted.atMs >= REFRESH_EMIT_MS
+    ) {
+      lastEmitted = { state: v.state, atMs: nowMs };
+      ctx.emit('leak', v);
+    }
+    maybeStartSeries(v);
+    return v;
+  };
+
+  const heapUsed = async (): Promise<number> => {
+    const r = await ctx.client.send('Runtime.getHeapUsage', undefined, { timeoutMs: 10_000 });
+    return r.usedSize;
+  };
+
+  /** Forces a full GC and returns the heap before and after. */
+  const forceGc = async (): Promise<{ before: number; after: number }> => {
+    if (ctx.client.closed) {
+      throw new MonitorError(ErrorCodes.TARGET_CLOSED, 'The target is detached.');
+    }
+    const before = await heapUsed();
+    await ctx.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: GC_TIMEOUT_MS });
+    const after = await heapUsed();
+    addPoint(ctx.now(), after);
+    return { before, after };
+  };
+
+  const maybeStartSeries = (v: LeakVerdict): void => {
+    if (!leakOptions.allowSnapshots || series.state !== 'idle' || disposed) return;
+    if (v.state !== 'suspected' && v.state !== 'leak') return;
+    if (suspects.length > 0) return;
+    series = { state: 'capturing', step: 0, total: 3 };
+    void runSnapshotSeries({
+      client: ctx.client,
+      count: 3,
+      spacingMs: leakOptions.snapshotSpacingMs,
+      now: ctx.now,
+      signal: abort.signal,
+      backend: options.snapshotBackend,
+      onProgress: (p) => {
+        series = { ...series, ...p };
+        if (!disposed) publish(true);
+      },
+    })
+      .then((found) => {
+        if (disposed) return;
+        suspects = found;
+        series = {
+          state: 'done',
+          step: 3,
+          total: 3,
+          message:
+            found.length > 0
+              ? `${found.length} class(es) grew at every snapshot.`
+              : 'No class grew at every snapshot.',
+        };
+        publish(true);
+      })
+      .catch((err: unknown) => {
+        if (disposed) return;
+        series = {
+          state: 'failed',
+          step: series.step,
+          total: 3,
+          message: (err as Error).message,
+        };
+        publish(true);
+      });
+  };
+
+  const onSample = (sample: Sample): void => {
+    if (disposed) return;
+    if (firstHeapBytes === null && sample.heapUsedBytes !== null) {
+      firstHeapBytes = sample.heapUsedBytes;
+    }
+    if (sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
+      addPoint(sample.timestampMs, sample.heapUsedBytes);
+    }
+    if (
+      leakOptions.allowForcedGc &&
+      !gcBusy &&
+      !ctx.client.closed &&
+      ctx.info.status === 'attached' &&
+      sample.timestampMs - lastGcPointMs >= leakOptions.forcedGcIntervalMs
+    ) {
+      gcBusy = true;
+      forceGc()
+        .catch(() => undefined)
+        .finally(() => {
+          gcBusy = false;
+        });
+    }
+    publish();
+  };
+
+  return {
+    name: LEAKS_FEATURE_NAME,
+    onSample,
+    verdict: compute,
+    async investigate() {
+      if (gcBusy) {
+        throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'A GC is already running for this target.');
+      }
+      gcBusy = true;
+      try {
+        const baselineBefore = analysePostGcTrend(points, ctx.now(), options.trend).baselineBytes;
+        const { before, after } = await forceGc();
+        const baselineBytes =
+          baselineBefore ??
+          (points.length > 1 ? points[0]!.value : null) ??
+          firstHeapBytes ??
+          before;
+        investigation = judgeInvestigation({
+          atMs: ctx.now(),
+          baselineBytes,
+          heapBeforeBytes: before,
+          heapAfterBytes: after,
+        });
+      } finally {
+        gcBusy = false;
+      }
+      return publish(true);
+    },
+    setOptions(patch) {
+      leakOptions = { ...leakOptions, ...patch };
+      if (patch.allowSnapshots === true && (series.state === 'failed' || series.state === 'done')) {
+        if (suspects.length === 0) series = { state: 'idle', step: 0, total: 3 };
+      }
+      return publish(true);
+    },
+    dispose() {
+      disposed = true;
+      abort.abort();
+    },
+  };
+}

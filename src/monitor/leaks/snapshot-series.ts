@@ -1,0 +1,176 @@
+// A series of spaced heap snapshots of one target, reduced to "which classes grew at
+// every step, and what retains them". The backend is a seam: the default one streams
+// HeapProfiler.takeHeapSnapshot to a temp file and counts instances by class with the
+// snapshot analysis module when it is present (src/monitor/snapshots/analysis), else
+// with a small built-in counter meant for modest heaps. Files are deleted afterwards.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LeakSnapshotSeries, LeakSuspect } from '../../shared/alert-model';
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import type { RetainerPath } from '../../shared/snapshot-model';
+import type { CdpClient } from '../inspector/cdp-client';
+import { growingClasses, retainedByFromPath, type ClassCounts } from './suspects';
+import { classCountsFromSnapshot, retainerPathFromSnapshot } from './snapshot-counts';
+
+export interface SnapshotBackend {
+  /** Writes one snapshot of the target to a file and returns its path. */
+  capture(client: Pick<CdpClient, 'send' | 'on'>, dir: string, index: number): Promise<string>;
+  classCounts(path: string): Promise<Map<string, { count: number; bytes: number }>>;
+  retainerPath(path: string, className: string): Promise<RetainerPath | null>;
+}
+
+export interface SeriesInput {
+  client: Pick<CdpClient, 'send' | 'on'>;
+  count: number;
+  spacingMs: number;
+  now: () => number;
+  signal: AbortSignal;
+  backend?: SnapshotBackend | undefined;
+  onProgress(p: Partial<LeakSnapshotSeries>): void;
+}
+
+/** Built-in counter refuses files above this (it reads the file as one string). */
+export const BUILTIN_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect[]> {
+  const backend = input.backend ?? defaultBackend;
+  const dir = await mkdtemp(join(tmpdir(), 'resdash-leak-'));
+  try {
+    const series: ClassCounts[] = [];
+    let lastPath = '';
+    for (let i = 0; i < input.count; i++) {
+      if (i > 0) await sleep(input.spacingMs, input.signal);
+      if (input.signal.aborted) throw new MonitorError(ErrorCodes.TARGET_CLOSED, 'Detached.');
+      input.onProgress({ state: 'capturing', step: i + 1 });
+      // Collect first so what the snapshot shows is retained, not garbage.
+      await input.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: 60_000 });
+      const atMs = input.now();
+      const path = await backend.capture(input.client, dir, i);
+      input.onProgress({ state: 'analysing', step: i + 1 });
+      series.push({ atMs, classes: await backend.classCounts(path) });
+      if (lastPath) await rm(lastPath, { force: true });
+      lastPath = path;
+    }
+    const suspects = growingClasses(series);
+    for (const s of suspects.slice(0, 2)) {
+      const path = await backend.retainerPath(lastPath, s.className).catch(() => null);
+      if (path) {
+        s.retainerPath = path.text;
+        s.retainedBy = retainedByFromPath(path);
+      }
+    }
+    return suspects;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Streams the snapshot's chunks to `<file>.partial`, renamed when complete. */
+async function captureToFile(
+  client: Pick<CdpClient, 'send' | 'on'>,
+  dir: string,
+  index: number,
+): Promise<string> {
+  const file = join(dir, `series-${index}.heapsnapshot`);
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
+  let writeError: Error | null = null;
+  out.on('error', (err) => {
+    writeError = err;
+  });
+  const off = client.on('HeapProfiler.addHeapSnapshotChunk', (p) => {
+    if (!writeError && typeof p.chunk === 'string') out.write(p.chunk);
+  });
+  try {
+    await client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, { timeoutMs: 0 });
+  } catch (err) {
+    out.destroy();
+    await rm(partial, { force: true });
+    throw err;
+  } finally {
+    off();
+  }
+  await new Promise<void>((resolve) => out.end(resolve));
+  if (writeError) {
+    await rm(partial, { force: true });
+    throw new MonitorError(
+      ErrorCodes.INTERNAL,
+      `Writing the snapshot failed: ${String(writeError)}`,
+    );
+  }
+  await rename(partial, file);
+  return file;
+}
+
+interface AnalysisModule {
+  analyzeSnapshotFile?: (
+    path: string,
+    options?: { top?: number; className?: string },
+  ) => Promise<{
+    summary: { constructors: Array<{ name: string; count: number; shallowBytes: number }> };
+    retainerPath?: RetainerPath | null;
+  }>;
+}
+
+let analysisModule: Promise<AnalysisModule | null> | null = null;
+function loadAnalysis(): Promise<AnalysisModule | null> {
+  // The analysis module is built in parallel; use it when it is there.
+  const spec = '../snapshots/analysis/index';
+  analysisModule ??= (import(/* @vite-ignore */ spec) as Promise<AnalysisModule>).catch(() => null);
+  return analysisModule;
+}
+
+async function readSmall(path: string): Promise<string> {
+  const { size } = await stat(path);
+  if (size > BUILTIN_MAX_FILE_BYTES) {
+    throw new MonitorError(
+      ErrorCodes.INTERNAL,
+      `The snapshot is ${Math.round(size / 1024 ** 2)} MB, too big for the built-in counter; the snapshot analysis module is needed.`,
+    );
+  }
+  return readFile(path, 'utf8');
+}
+
+export const defaultBackend: SnapshotBackend = {
+  capture: captureToFile,
+  async classCounts(path) {
+    const mod = await loadAnalysis();
+    if (mod?.analyzeSnapshotFile) {
+      try {
+        const a = await mod.analyzeSnapshotFile(path, { top: 100_000 });
+        return new Map(
+          a.summary.constructors.map((c) => [c.name, { count: c.count, bytes: c.shallowBytes }]),
+        );
+      } catch {
+        // fall back to the built-in counter below
+      }
+    }
+    return classCountsFromSnapshot(JSON.parse(await readSmall(path)) as unknown);
+  },
+  async retainerPath(path, className) {
+    const mod = await loadAnalysis();
+    if (mod?.analyzeSnapshotFile) {
+      try {
+        const a = await mod.analyzeSnapshotFile(path, { top: 1, className });
+        if (a.retainerPath) return a.retainerPath;
+      } catch {
+        // fall back
+      }
+    }
+    return retainerPathFromSnapshot(JSON.parse(await readSmall(path)) as unknown, className);
+  },
+};
