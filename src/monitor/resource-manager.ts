@@ -35,9 +35,9 @@ import {
 import { retainPidusage } from './sampling/os-stats';
 import { Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
-import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared/pool-model';
-import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
-import { poolHistory, runEmergencyCleanup, toCleanupStats } from './pools/requests';
+import type { RecordingOptions } from './recording/recording-feature';
+import { ReportRequests } from './report/report-requests';
+import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
 import { AlertRequests } from './alerts/requests';
@@ -60,6 +60,8 @@ export interface MonitorOptions {
   startDemo?: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
   /** Per-target features (alerts, leaks, pools, ...); default: features/index.ts. */
   features?: SessionFeatureFactory[];
+  /** Recording of every session to disk (README "Recordings"); false turns it off. */
+  recording?: RecordingOptions | false;
   /** Where the snapshot library lives; default $RESDASH_DATA_DIR or ~/.resdash. */
   dataDir?: string;
 }
@@ -99,6 +101,7 @@ export class ResourceManager implements Monitor {
   readonly #connect: (spec: AttachArgs) => Promise<ConnectedTarget>;
   readonly #discover: (opts: { ports?: number[] }) => Promise<ProcessList>;
   readonly #startDemo: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
+  readonly #reports: ReportRequests;
   readonly #heapTools: HeapToolsRequests;
   readonly #alerts: AlertRequests;
 
@@ -108,11 +111,27 @@ export class ResourceManager implements Monitor {
     this.#connect = options.connect ?? ((spec) => connectToTarget(spec));
     this.#discover = options.discover ?? ((opts) => discoverProcesses(opts));
     this.#startDemo = options.startDemo ?? (() => startDemoService());
-    this.#alerts = new AlertRequests(<F extends SessionFeature>(
-      targetId: unknown,
-      name: string,
-      o: { live: boolean },
-    ) => (o.live ? this.#liveFeature<F>(targetId, name) : this.#anyFeature<F>(targetId, name)));
+    this.#reports = new ReportRequests(
+      {
+        get: (targetId) => {
+          const s = this.#session(targetId);
+          const rec = s.features.find((f) => f.name === 'recording') as
+            (SessionFeature & { events(): RecordedEvent[] }) | undefined;
+          return {
+            info: { ...s.info, warnings: [...s.info.warnings] },
+            samples: (fromMs, toMs) => s.history.query({ fromMs, toMs }),
+            events: () => rec?.events() ?? [],
+          };
+        },
+        addOffline: (info, samples) => this.#addOfflineTarget(info, samples),
+      },
+      this,
+    );
+    this.#store.addFn(() => this.#reports.dispose());
+    this.#alerts = new AlertRequests(
+      <F extends SessionFeature>(targetId: unknown, name: string, o: { live: boolean }) =>
+        o.live ? this.#liveFeature<F>(targetId, name) : this.#anyFeature<F>(targetId, name),
+    );
     this.#heapTools = new HeapToolsRequests(
       options.dataDir,
       (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
@@ -178,6 +197,7 @@ export class ResourceManager implements Monitor {
     const session = this.#session(argsObject(args).targetId);
     if (session.info.status !== 'detached') await this.#endSession(session, 'Removed by the user.');
     this.#sessions.delete(session.info.id);
+    this.#reports.forget(session.info.id);
     this.#queue.delete(session.info.id);
     this.#emit('targets', this.#targetList());
     return null;
@@ -255,8 +275,14 @@ export class ResourceManager implements Monitor {
   getLeakVerdict = (a: RequestArgs<'getLeakVerdict'>) => this.#alerts.getLeakVerdict(a);
   investigateLeak = (a: RequestArgs<'investigateLeak'>) => this.#alerts.investigateLeak(a);
   setLeakOptions = (a: RequestArgs<'setLeakOptions'>) => this.#alerts.setLeakOptions(a);
-  getRecommendations = (a: RequestArgs<'getRecommendations'>) =>
-    this.#alerts.getRecommendations(a);
+  getRecommendations = (a: RequestArgs<'getRecommendations'>) => this.#alerts.getRecommendations(a);
+
+  // ---- recordings, reports, Prometheus (logic in report/report-requests.ts) ----------
+  openRecording = (a: { path: string }) => this.#reports.openRecording(a);
+  exportReport = (a: ExportReportArgs) => this.#reports.exportReport(a);
+  startMetrics = (a: { port: number; host?: string }) => this.#reports.startMetrics(a);
+  stopMetrics = (a: Record<string, never>) => this.#reports.stopMetrics(a);
+  getMetricsStatus = (a: Record<string, never>) => this.#reports.metricsStatus(a);
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.#listeners.get(event);
@@ -266,23 +292,6 @@ export class ResourceManager implements Monitor {
     return () => {
       set.delete(l);
     };
-  }
-
-  // ---- pools, emergency cleanup (src/monitor/pools) ----
-
-  async getPools(args: { targetId: TargetId; fromMs?: number }): Promise<PoolSample[]> {
-    const a = argsObject(args);
-    return poolHistory(this.#liveFeature<PoolsFeature>(a.targetId, POOLS_FEATURE_NAME).feature, a);
-  }
-
-  async emergencyCleanup(args: { targetId: TargetId }): Promise<EmergencyCleanupResult> {
-    const a = argsObject(args);
-    const { context, feature } = this.#liveFeature<PoolsFeature>(a.targetId, POOLS_FEATURE_NAME);
-    return runEmergencyCleanup(context, feature);
-  }
-
-  async getCleanupStats(): Promise<CleanupStats> {
-    return toCleanupStats(this.cleanupStats());
   }
 
   cleanupStats(): DisposalStats {
@@ -389,6 +398,8 @@ export class ResourceManager implements Monitor {
       history: session.history,
       now: this.#now,
       emit: (event, payload) => this.#emit(event, payload),
+      on: (event, listener) => this.on(event, listener),
+      monitorOptions: this.options,
       feature: <F extends SessionFeature>(name: string) =>
         session.features.find((f) => f.name === name) as F | undefined,
     };
@@ -423,6 +434,25 @@ export class ResourceManager implements Monitor {
     sampler.start();
     this.#emit('targets', this.#targetList());
     return { ...info };
+  }
+
+  /** A detached, read-only target from a recording: its history is the recording. */
+  #addOfflineTarget(info: Omit<TargetInfo, 'id'>, samples: readonly Sample[]): TargetInfo {
+    this.#assertOpen();
+    const id = `target-${this.#nextId++}`;
+    const history = new SampleHistory(this.options.history);
+    for (const sample of samples) history.push(sample);
+    const session: Session = {
+      info: { ...info, id, status: 'detached' },
+      history,
+      store: new DisposableStore(),
+      sampler: null,
+      context: null,
+      features: [],
+    };
+    this.#sessions.set(id, session);
+    this.#emit('targets', this.#targetList());
+    return { ...session.info, warnings: [...session.info.warnings] };
   }
 
   /** Idempotent: marks detached (history kept), then releases everything the session owns. */

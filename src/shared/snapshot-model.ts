@@ -20,7 +20,10 @@ export interface SnapshotMeta {
   pid?: number;
   /** Title recorded at capture when known (e.g. the target title). */
   title?: string;
-  /** Smallest and largest node id (ids are stable across snapshots of one process). */
+  /**
+   * Smallest and largest heap object id (V8 gives heap objects odd ids, stable across
+   * snapshots of one process; native and synthetic nodes' even ids are left out).
+   */
   minNodeId: number;
   maxNodeId: number;
 }
