@@ -47,6 +47,15 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     listSnapshots: notAttached,
     deleteSnapshot: notAttached,
     importSnapshot: notAttached,
+    // limits, alerts, leaks, recommendations
+    getLimits: notAttached,
+    setLimits: notAttached,
+    getAlerts: notAttached,
+    acknowledgeAlert: notAttached,
+    getLeakVerdict: notAttached,
+    investigateLeak: notAttached,
+    setLeakOptions: notAttached,
+    getRecommendations: notAttached,
     startAllocationSampling: notAttached,
     // recordings, reports, metrics
     openRecording: notAttached,
