@@ -12,6 +12,7 @@ import type {
   LimitsState,
   Recommendation,
 } from './alert-model';
+import type { ExportReportArgs, ExportReportResult, MetricsStatus } from './report-model';
 import type {
   AllocationProfile,
   AllocationSamplingState,
@@ -54,6 +55,15 @@ export interface Requests {
   getHistory: { args: HistoryArgs; result: Sample[] };
   /** Start the demo service in resources/ and attach to it. */
   startDemo: { args: Record<string, never>; result: TargetInfo };
+  // ---- recordings, reports, Prometheus export (src/monitor/recording, report, metrics) ----
+  /** Opens a recording file as a detached, read-only target whose history is the recording. */
+  openRecording: { args: { path: string }; result: TargetInfo };
+  /** A self-contained HTML (or JSON) report of a target over a time range. */
+  exportReport: { args: ExportReportArgs; result: ExportReportResult };
+  /** Serves Prometheus text on http://HOST:PORT/metrics; loopback hosts only. */
+  startMetrics: { args: { port: number; host?: string }; result: MetricsStatus };
+  stopMetrics: { args: Record<string, never>; result: MetricsStatus };
+  getMetricsStatus: { args: Record<string, never>; result: MetricsStatus };
   // ---- limits, alerts, leak detection, recommendations (src/monitor/alerts, leaks) ----
   /** The target's limits and what null limits resolve to (heap limit, RLIMIT_NOFILE). */
   getLimits: { args: { targetId: TargetId }; result: LimitsState };
@@ -69,7 +79,10 @@ export interface Requests {
   /** Forces a GC and applies the seed's rule (freed < half the growth = leak suspected). */
   investigateLeak: { args: { targetId: TargetId }; result: LeakVerdict };
   /** Allow snapshots (series of 3 when suspected) and forced GCs for post-GC points. */
-  setLeakOptions: { args: { targetId: TargetId; options: Partial<LeakOptions> }; result: LeakVerdict };
+  setLeakOptions: {
+    args: { targetId: TargetId; options: Partial<LeakOptions> };
+    result: LeakVerdict;
+  };
   getRecommendations: { args: { targetId: TargetId }; result: Recommendation[] };
   // ---- forced GC, heap snapshots, snapshot library, allocation sampling ----
   /** HeapProfiler.collectGarbage with heap used before and after; adds a timeline marker. */
@@ -133,6 +146,11 @@ export const REQUEST_NAMES = [
   'setSampleInterval',
   'getHistory',
   'startDemo',
+  'openRecording',
+  'exportReport',
+  'startMetrics',
+  'stopMetrics',
+  'getMetricsStatus',
   'getLimits',
   'setLimits',
   'getAlerts',

@@ -38,6 +38,10 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     setSampleInterval: notAttached,
     getHistory: async () => [],
     startDemo: notAttached,
+    // pools, emergency cleanup
+    getPools: notAttached,
+    emergencyCleanup: notAttached,
+    getCleanupStats: async () => ({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),
     // heap tools
     collectGarbage: notAttached,
     listMarkers: notAttached,
