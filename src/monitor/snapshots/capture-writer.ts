@@ -22,6 +22,8 @@ export class CaptureWriter {
   #stream: Writable;
   #error: MonitorError | null = null;
   #closed = false;
+  /** Set when the partial file existed already (another capture's): never delete it. */
+  #notOurs = false;
   #bytesQueued = 0;
   #peakQueuedBytes = 0;
   #bytesWritten = 0;
@@ -43,6 +45,7 @@ export class CaptureWriter {
       this.#stream.once('close', () => resolve());
     });
     this.#stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') this.#notOurs = true;
       this.#fail(
         new MonitorError(
           ErrorCodes.SNAPSHOT_WRITE_FAILED,
@@ -140,6 +143,7 @@ export class CaptureWriter {
   }
 
   async #removePartial(): Promise<void> {
+    if (this.#notOurs) return;
     try {
       await unlink(this.partialPath);
     } catch {
