@@ -1,5 +1,7 @@
 // The command table. A new command is one module here plus one line below.
+import { analyzeCommand } from './analyze';
 import type { Command } from './command';
+import { diffCommand } from './diff';
 import { helpCommand } from './help';
 import { listCommand } from './list';
 import { serveCommand } from './serve';
@@ -9,6 +11,8 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   watchCommand,
   serveCommand,
+  analyzeCommand,
+  diffCommand,
   helpCommand(() => COMMANDS),
 ];
 
