@@ -36,6 +36,8 @@ export interface PoolOriginStats {
   inUse: number;
   idle: number;
   waiting: number;
+  /** Per-origin limit (http.Agent maxSockets, undici connections), when known. */
+  max?: number | null;
 }
 
 export interface PoolStats {
@@ -61,6 +63,11 @@ export interface PoolStats {
   efficiency?: number | null;
   /** Age of the oldest waiter in ms, when the pool knows it. */
   oldestWaitMs?: number | null;
+  /**
+   * How long the dashboard has seen waiters on this pool without a break, in ms (0 when
+   * none now). Filled by the dashboard from consecutive reads, not by the target.
+   */
+  waitingForMs?: number;
   /** Multi-origin pools: top origins (capped, see POOL_ORIGINS_CAP). */
   perOrigin?: PoolOriginStats[];
   /** True when the pool supports "release idle" (emergency cleanup). */
@@ -120,4 +127,44 @@ export interface CleanupStats {
   failed: number;
   /** succeeded / attempted, 0..1; null when nothing was attempted yet. */
   successRate: number | null;
+}
+
+/** inUse / max, 0..1; null when the pool has no known limit. */
+export function poolUtilization(p: Pick<PoolStats, 'inUse' | 'max'>): number | null {
+  return p.max !== null && p.max > 0 ? Math.min(1, p.inUse / p.max) : null;
+}
+
+/**
+ * Saturated: in use at 90 % of max or more, or waiters for POOL_WAITING_SATURATION_MS
+ * or longer. Busy: any waiter, or in use at 70 % or more.
+ */
+export function poolSaturation(
+  p: Pick<PoolStats, 'inUse' | 'max' | 'waiting' | 'waitingForMs' | 'oldestWaitMs'>,
+): PoolSaturation {
+  const u = poolUtilization(p);
+  const waitedMs = Math.max(p.waitingForMs ?? 0, p.oldestWaitMs ?? 0);
+  if (
+    (u !== null && u >= POOL_SATURATION_RATIO) ||
+    (p.waiting > 0 && waitedMs >= POOL_WAITING_SATURATION_MS)
+  ) {
+    return 'saturated';
+  }
+  if (p.waiting > 0 || (u !== null && u >= 0.7)) return 'busy';
+  return 'ok';
+}
+
+/**
+ * The process's pool efficiency (returned / borrowed) over the pools that count
+ * borrows; null when none does or nothing was borrowed yet.
+ */
+export function poolsEfficiency(pools: readonly PoolStats[]): number | null {
+  let borrowed = 0;
+  let returned = 0;
+  for (const p of pools) {
+    if (typeof p.borrowed === 'number' && typeof p.returned === 'number') {
+      borrowed += p.borrowed;
+      returned += p.returned;
+    }
+  }
+  return borrowed > 0 ? Math.min(1, returned / borrowed) : null;
 }

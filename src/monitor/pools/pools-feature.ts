@@ -1,0 +1,139 @@
+// The 'pools' session feature: reads the target's pools at most once a second (one
+// cheap Runtime.evaluate riding on the sample tick), keeps a bounded in-memory
+// history, pushes each read as a `pools` event, and runs the emergency cleanup.
+import type { PoolReleaseResult, PoolSample, PoolStats } from '../../shared/pool-model';
+import type { Sample } from '../../shared/model';
+import type { SessionContext } from '../features/session-feature';
+import { parsePoolRead, parseReleaseResults } from './parse-pools';
+import { POOLS_READ_SOURCE, POOLS_RELEASE_SOURCE } from './pool-read-source';
+import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools-feature-api';
+
+/** Pools are read at most this often, whatever the sampling interval. */
+export const POOL_READ_MIN_INTERVAL_MS = 1_000;
+/** One hour at one read a second. */
+export const POOL_HISTORY_CAP = 3_600;
+const READ_TIMEOUT_MS = 2_000;
+const RELEASE_TIMEOUT_MS = 15_000;
+/** Global pools seen once stay listed (at zero) so their charts do not vanish. */
+const STICKY_GLOBALS_CAP = 8;
+
+export interface PoolsFeatureOptions {
+  readMinIntervalMs?: number;
+  historyCap?: number;
+}
+
+export class PoolsFeatureImpl implements PoolsFeature {
+  readonly name = POOLS_FEATURE_NAME;
+  readonly #ctx: SessionContext;
+  readonly #minIntervalMs: number;
+  readonly #cap: number;
+  readonly #history: PoolSample[] = [];
+  readonly #waitingSince = new Map<string, number>();
+  readonly #stickyGlobals = new Map<string, PoolStats>();
+  #lastReadAtMs = -Infinity;
+  #reading = false;
+  #disposed = false;
+
+  constructor(ctx: SessionContext, options: PoolsFeatureOptions = {}) {
+    this.#ctx = ctx;
+    this.#minIntervalMs = options.readMinIntervalMs ?? POOL_READ_MIN_INTERVAL_MS;
+    this.#cap = Math.max(1, options.historyCap ?? POOL_HISTORY_CAP);
+  }
+
+  onSample(sample: Sample): void {
+    if (this.#reading || this.#disposed || sample.late) return;
+    if (this.#ctx.info.status !== 'attached' || this.#ctx.client.closed) return;
+    // A little slack so a 1 s sampler is not skipped every other tick by jitter.
+    if (sample.timestampMs - this.#lastReadAtMs < this.#minIntervalMs * 0.9) return;
+    this.#lastReadAtMs = sample.timestampMs;
+    this.#reading = true;
+    void this.readNow()
+      .catch(() => null)
+      .finally(() => {
+        this.#reading = false;
+      });
+  }
+
+  /** One read now; resolves to the stored sample, or null when nothing usable came back. */
+  async readNow(): Promise<PoolSample | null> {
+    const res = await this.#ctx.client.send(
+      'Runtime.evaluate',
+      { expression: POOLS_READ_SOURCE, returnByValue: true, silent: true },
+      { timeoutMs: READ_TIMEOUT_MS },
+    );
+    if (this.#disposed || res.exceptionDetails) return null;
+    const sample = parsePoolRead(res.result.value, this.#ctx.now());
+    if (!sample) return null;
+    this.#annotate(sample);
+    this.#history.push(sample);
+    if (this.#history.length > this.#cap) this.#history.splice(0, this.#history.length - this.#cap);
+    this.#ctx.emit('pools', { targetId: this.#ctx.targetId, samples: [sample] });
+    return sample;
+  }
+
+  #annotate(sample: PoolSample): void {
+    const present = new Set(sample.pools.map((p) => p.name));
+    for (const p of sample.pools) {
+      if (p.source === 'global' && this.#stickyGlobals.size < STICKY_GLOBALS_CAP) {
+        this.#stickyGlobals.set(p.name, p);
+      }
+    }
+    for (const [name, last] of this.#stickyGlobals) {
+      if (present.has(name)) continue;
+      const { perOrigin: _drop, ...rest } = last;
+      sample.pools.push({ ...rest, size: 0, inUse: 0, idle: 0, waiting: 0 });
+    }
+    for (const p of sample.pools) {
+      if (p.waiting > 0) {
+        const since = this.#waitingSince.get(p.name) ?? sample.timestampMs;
+        this.#waitingSince.set(p.name, since);
+        p.waitingForMs = sample.timestampMs - since;
+      } else {
+        this.#waitingSince.delete(p.name);
+        p.waitingForMs = 0;
+      }
+    }
+  }
+
+  latest(): PoolSample | null {
+    return this.#history.at(-1) ?? null;
+  }
+
+  history(fromMs?: number): PoolSample[] {
+    if (fromMs === undefined) return [...this.#history];
+    return this.#history.filter((s) => s.timestampMs >= fromMs);
+  }
+
+  waitingForMs(poolName: string): number {
+    return this.latest()?.pools.find((p) => p.name === poolName)?.waitingForMs ?? 0;
+  }
+
+  async releaseIdle(): Promise<PoolReleaseResult[]> {
+    const res = await this.#ctx.client.send(
+      'Runtime.evaluate',
+      {
+        expression: POOLS_RELEASE_SOURCE,
+        returnByValue: true,
+        awaitPromise: true,
+        silent: true,
+      },
+      { timeoutMs: RELEASE_TIMEOUT_MS },
+    );
+    if (res.exceptionDetails) {
+      const d = res.exceptionDetails;
+      throw new Error((d.exception?.description ?? d.text).split('\n')[0] ?? 'release failed');
+    }
+    return parseReleaseResults(res.result.value);
+  }
+
+  dispose(): void {
+    // Nothing was installed in the target: reads are stateless evaluates.
+    this.#disposed = true;
+  }
+}
+
+export function createPoolsFeature(
+  options: PoolsFeatureOptions = {},
+): (ctx: SessionContext) => PoolsFeature {
+  return (ctx) => new PoolsFeatureImpl(ctx, options);
+}
