@@ -35,6 +35,9 @@ import {
 import { retainPidusage } from './sampling/os-stats';
 import { Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
+import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared/pool-model';
+import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
+import { poolHistory, runEmergencyCleanup, toCleanupStats } from './pools/requests';
 import type { RecordingOptions } from './recording/recording-feature';
 import { ReportRequests } from './report/report-requests';
 import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
@@ -292,6 +295,23 @@ export class ResourceManager implements Monitor {
     return () => {
       set.delete(l);
     };
+  }
+
+  // ---- pools, emergency cleanup (src/monitor/pools) ----
+
+  async getPools(args: { targetId: TargetId; fromMs?: number }): Promise<PoolSample[]> {
+    const a = argsObject(args);
+    return poolHistory(this.#liveFeature<PoolsFeature>(a.targetId, POOLS_FEATURE_NAME).feature, a);
+  }
+
+  async emergencyCleanup(args: { targetId: TargetId }): Promise<EmergencyCleanupResult> {
+    const a = argsObject(args);
+    const { context, feature } = this.#liveFeature<PoolsFeature>(a.targetId, POOLS_FEATURE_NAME);
+    return runEmergencyCleanup(context, feature);
+  }
+
+  async getCleanupStats(): Promise<CleanupStats> {
+    return toCleanupStats(this.cleanupStats());
   }
 
   cleanupStats(): DisposalStats {
