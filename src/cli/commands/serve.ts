@@ -14,7 +14,7 @@ import type { Command } from './command';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_RENDERER_DIR = path.join(PROJECT_ROOT, 'out/renderer');
 
-const usage = `Usage: resdash serve [--port N] [--open-browser] [--enable-inspector] [TARGET...]
+const usage = `Usage: resdash serve [--port N] [--open-browser] [--enable-inspector] [--open FILE] [TARGET...]
 
 Serves the dashboard to a browser on http://127.0.0.1 (loopback only). The URL it
 prints carries a random token; every request needs it. Runs until Ctrl-C.
@@ -26,6 +26,7 @@ Options:
   --open-browser       open the URL in the default browser
   --enable-inspector   open closed inspectors of the named pids with SIGUSR1
   --renderer-dir DIR   serve the renderer from DIR (default: out/renderer)
+  --open FILE          open a recording for offline browsing (repeatable)
   -h, --help           show this help`;
 
 /** Builds the renderer once if it is missing; fails with what to run instead. */
@@ -72,6 +73,7 @@ export const serveCommand: Command = {
         'open-browser': { type: 'boolean' },
         'enable-inspector': { type: 'boolean' },
         'renderer-dir': { type: 'string' },
+        open: { type: 'string', multiple: true },
       },
       true,
     );
@@ -91,6 +93,8 @@ export const serveCommand: Command = {
       for (const spec of targets) {
         await monitor.attach({ ...spec, enableInspector: values['enable-inspector'] ?? false });
       }
+      for (const file of values.open ?? [])
+        await monitor.openRecording({ path: path.resolve(file) });
       io.out(server.url);
       io.err('resdash: serving the dashboard on 127.0.0.1 only; Ctrl-C to stop');
       if (values['open-browser']) openBrowser(server.url);

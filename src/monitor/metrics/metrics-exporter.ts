@@ -15,7 +15,7 @@ import {
   type TargetInfo,
 } from '../../shared/model';
 import type { MetricsStatus } from '../../shared/report-model';
-import { findPools } from '../report/render-html';
+import { poolReads } from '../report/render-html';
 import { renderFamilies, type Family, type Series } from './exposition';
 
 export const METRICS_PATH = '/metrics';
@@ -83,8 +83,9 @@ export class MetricsExporter {
         onPools('pools', (payload) => {
           const id = (payload as { targetId?: unknown } | null)?.targetId;
           if (typeof id !== 'string') return;
-          const pools = findPools(payload);
-          if (pools) this.#target(id).pools = pools;
+          const reads = poolReads(payload, Date.now());
+          const last = reads[reads.length - 1];
+          if (last) this.#target(id).pools = last.pools;
         }),
       );
     } catch {

@@ -143,22 +143,22 @@ function summarize(value: unknown, depth = 0): string {
 
 const POOL_FIELDS = ['inUse', 'idle', 'waiting', 'size', 'max', 'pending', 'free'];
 
-/** The pools array of a pools event: {pools} or {sample: {pools}} (PoolSample). */
-export function findPools(data: unknown): unknown[] | null {
-  if (!data || typeof data !== 'object') return null;
+/** The pool reads in a pools event: {samples: PoolSample[]}, {pools} or {sample: {pools}}. */
+export function poolReads(data: unknown, atMs: number): Array<{ atMs: number; pools: unknown[] }> {
+  if (!data || typeof data !== 'object') return [];
   const d = data as Record<string, unknown>;
-  if (Array.isArray(d.pools)) return d.pools;
+  const t = typeof d.timestampMs === 'number' ? d.timestampMs : atMs;
+  if (Array.isArray(d.pools)) return [{ atMs: t, pools: d.pools }];
+  if (Array.isArray(d.samples)) return d.samples.flatMap((x) => poolReads(x, t));
   const inner = d.sample ?? d.poolSample;
-  return inner ? findPools(inner) : null;
+  return inner ? poolReads(inner, t) : [];
 }
 
 /** Pool-like events: an array of objects with a name and numbers, charted per pool and field. */
 function poolCharts(events: readonly RecordedEvent[]): string {
   const series = new Map<string, Map<string, Array<[number, number]>>>();
-  for (const ev of events) {
-    const list = findPools(ev.data);
-    if (!list) continue;
-    for (const p of list.slice(0, 20)) {
+  for (const read of events.flatMap((ev) => poolReads(ev.data, ev.atMs))) {
+    for (const p of read.pools.slice(0, 20)) {
       if (!p || typeof p !== 'object') continue;
       const po = p as Record<string, unknown>;
       const name = typeof po.name === 'string' ? po.name : typeof po.id === 'string' ? po.id : null;
@@ -170,7 +170,7 @@ function poolCharts(events: readonly RecordedEvent[]): string {
         if (typeof v !== 'number' || !Number.isFinite(v)) continue;
         let pts = fields.get(k);
         if (!pts) fields.set(k, (pts = []));
-        pts.push([ev.atMs, v]);
+        pts.push([read.atMs, v]);
       }
     }
   }
@@ -200,8 +200,27 @@ function poolCharts(events: readonly RecordedEvent[]): string {
   return out.join('');
 }
 
+function lastPoolsTable(events: readonly RecordedEvent[]): string {
+  const reads = events.flatMap((ev) => poolReads(ev.data, ev.atMs));
+  const last = reads[reads.length - 1];
+  if (!last || last.pools.length === 0)
+    return '<p class="muted">No pools were tracked in this range.</p>';
+  const cols = ['name', 'kind', 'size', 'max', 'inUse', 'idle', 'waiting'];
+  const cell = (v: unknown): string => (v === undefined || v === null ? '-' : summarize(v));
+  const rows = last.pools
+    .map((p) => {
+      const o = (p ?? {}) as Record<string, unknown>;
+      return `<tr>${cols.map((c) => `<td>${e(cell(o[c]))}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  return `<p class="muted">Last read at ${e(iso(last.atMs))}.</p><table><thead><tr>${cols.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function eventSection(type: string, events: readonly RecordedEvent[]): string {
   const title = SECTION_TITLES[type] ?? `Events: ${type}`;
+  if (type === 'pools' || type === 'pool') {
+    return `<section class="events" data-section="${e(type)}"><h2>${e(title)}</h2>${poolCharts(events)}${lastPoolsTable(events)}</section>`;
+  }
   const shown = events.slice(-MAX_EVENT_ROWS);
   const rows = shown
     .map(
@@ -213,8 +232,7 @@ function eventSection(type: string, events: readonly RecordedEvent[]): string {
     events.length > shown.length
       ? `<p class="muted">${events.length - shown.length} earlier entries omitted; the JSON report has them all.</p>`
       : '';
-  const chartsHtml = type === 'pools' || type === 'pool' ? poolCharts(events) : '';
-  return `<section class="events" data-section="${e(type)}"><h2>${e(title)} (${events.length})</h2>${chartsHtml}${more}<table><thead><tr><th>Time</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section class="events" data-section="${e(type)}"><h2>${e(title)} (${events.length})</h2>${more}<table><thead><tr><th>Time</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 const CSS = `
