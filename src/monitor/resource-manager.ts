@@ -43,6 +43,7 @@ import { ReportRequests } from './report/report-requests';
 import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
+import { AnalysisRequests } from './snapshots/analysis/requests';
 import { AlertRequests } from './alerts/requests';
 import {
   defaultFeatures,
@@ -106,6 +107,7 @@ export class ResourceManager implements Monitor {
   readonly #startDemo: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
   readonly #reports: ReportRequests;
   readonly #heapTools: HeapToolsRequests;
+  readonly #analysis: AnalysisRequests;
   readonly #alerts: AlertRequests;
 
   constructor(private readonly options: MonitorOptions = {}) {
@@ -139,6 +141,11 @@ export class ResourceManager implements Monitor {
       options.dataDir,
       (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
     );
+    this.#analysis = new AnalysisRequests({
+      getSnapshot: (id) => this.#heapTools.library.get(id),
+      emit: (payload) => this.#emit('analysisProgress', payload),
+    });
+    this.#store.addFn(() => this.#analysis.dispose());
     this.#store.addFn(() => {
       if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;
@@ -270,6 +277,21 @@ export class ResourceManager implements Monitor {
   stopAllocationSampling = (a: RequestArgs<'stopAllocationSampling'>) =>
     this.#heapTools.stopSampling(a);
 
+  // ---- snapshot analysis (logic in snapshots/analysis/requests.ts) -------------------
+  analyzeSnapshot = (a: RequestArgs<'analyzeSnapshot'>) => this.#analysis.analyzeSnapshot(a);
+  snapshotRetainerPath = (a: RequestArgs<'snapshotRetainerPath'>) =>
+    this.#analysis.snapshotRetainerPath(a);
+  diffSnapshots = (a: RequestArgs<'diffSnapshots'>) => this.#analysis.diffSnapshots(a);
+  cancelSnapshotAnalysis = (a: RequestArgs<'cancelSnapshotAnalysis'>) =>
+    this.#analysis.cancelSnapshotAnalysis(a);
+
+  // ---- recordings, reports, Prometheus (logic in report/report-requests.ts) ----------
+  openRecording = (a: { path: string }) => this.#reports.openRecording(a);
+  exportReport = (a: ExportReportArgs) => this.#reports.exportReport(a);
+  startMetrics = (a: { port: number; host?: string }) => this.#reports.startMetrics(a);
+  stopMetrics = (a: Record<string, never>) => this.#reports.stopMetrics(a);
+  getMetricsStatus = (a: Record<string, never>) => this.#reports.metricsStatus(a);
+
   // ---- limits, alerts, leaks, recommendations (logic in alerts/requests.ts) ----------
   getLimits = (a: RequestArgs<'getLimits'>) => this.#alerts.getLimits(a);
   setLimits = (a: RequestArgs<'setLimits'>) => this.#alerts.setLimits(a);
@@ -279,13 +301,6 @@ export class ResourceManager implements Monitor {
   investigateLeak = (a: RequestArgs<'investigateLeak'>) => this.#alerts.investigateLeak(a);
   setLeakOptions = (a: RequestArgs<'setLeakOptions'>) => this.#alerts.setLeakOptions(a);
   getRecommendations = (a: RequestArgs<'getRecommendations'>) => this.#alerts.getRecommendations(a);
-
-  // ---- recordings, reports, Prometheus (logic in report/report-requests.ts) ----------
-  openRecording = (a: { path: string }) => this.#reports.openRecording(a);
-  exportReport = (a: ExportReportArgs) => this.#reports.exportReport(a);
-  startMetrics = (a: { port: number; host?: string }) => this.#reports.startMetrics(a);
-  stopMetrics = (a: Record<string, never>) => this.#reports.stopMetrics(a);
-  getMetricsStatus = (a: Record<string, never>) => this.#reports.metricsStatus(a);
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
     let set = this.#listeners.get(event);

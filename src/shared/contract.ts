@@ -23,6 +23,13 @@ import type {
   SnapshotRecord,
   TimelineMarker,
 } from './heap-tools-model';
+import type {
+  AnalysisProgressEvent,
+  RetainerPath,
+  SnapshotAnalysis,
+  SnapshotDiff,
+  SnapshotRef,
+} from './snapshot-model';
 
 export interface AttachArgs {
   pid?: number;
@@ -105,6 +112,27 @@ export interface Requests {
   };
   /** Stops sampling and returns the top sites by self size (default 10). */
   stopAllocationSampling: { args: { targetId: TargetId; top?: number }; result: AllocationProfile };
+  // ---- heap snapshot analysis, in a child process (src/monitor/snapshots/analysis) ----
+  /** Summary by class (top rows, default 50) and, with className, its retainer path. */
+  analyzeSnapshot: {
+    args: SnapshotRef & { top?: number; className?: string };
+    result: SnapshotAnalysis;
+  };
+  /** Shortest path from the GC roots to an instance of className (weak edges skipped). */
+  snapshotRetainerPath: { args: SnapshotRef & { className: string }; result: RetainerPath };
+  /** Per-class changes from before to after; refuses different processes unless force (F22). */
+  diffSnapshots: {
+    args: {
+      before: SnapshotRef;
+      after: SnapshotRef;
+      top?: number;
+      maxIdsPerClass?: number;
+      force?: boolean;
+    };
+    result: SnapshotDiff;
+  };
+  /** Kills running analyses; their requests fail with ANALYSIS_CANCELLED. */
+  cancelSnapshotAnalysis: { args: Record<string, never>; result: { cancelled: number } };
   // ---- pools, emergency cleanup, cleanup success (src/monitor/pools) ----
   /** Pool reads kept for a live target (at most one a second), oldest first. */
   getPools: { args: { targetId: TargetId; fromMs?: number }; result: PoolSample[] };
@@ -133,6 +161,8 @@ export interface Events {
   leak: LeakVerdict;
   /** Pool reads of one target, at most one a second (src/monitor/pools). */
   pools: { targetId: TargetId; samples: PoolSample[] };
+  /** Progress of a snapshot analysis running in its child process. */
+  analysisProgress: AnalysisProgressEvent;
 }
 
 export type EventName = keyof Events;
@@ -172,6 +202,10 @@ export const REQUEST_NAMES = [
   'getPools',
   'emergencyCleanup',
   'getCleanupStats',
+  'analyzeSnapshot',
+  'snapshotRetainerPath',
+  'diffSnapshots',
+  'cancelSnapshotAnalysis',
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [
@@ -182,6 +216,7 @@ export const EVENT_NAMES = [
   'leak',
   'marker',
   'pools',
+  'analysisProgress',
 ] as const satisfies readonly EventName[];
 
 /** What the core offers every shell. Implemented in src/monitor by MonitorService. */

@@ -142,3 +142,15 @@ export interface SnapshotAnalysis {
   summary: SnapshotSummary;
   retainerPath?: RetainerPath | null;
 }
+
+/** A snapshot to analyse: an entry of the snapshot library, or a file on the core's machine. */
+export type SnapshotRef =
+  { snapshotId: string; path?: never } | { path: string; snapshotId?: never };
+
+/** Pushed as the `analysisProgress` event while an analysis runs in its child process. */
+export interface AnalysisProgressEvent {
+  /** The snapshot id or path being analysed (for a diff: the "after" one). */
+  subject: string;
+  kind: 'analyze' | 'diff';
+  progress: AnalysisProgress;
+}

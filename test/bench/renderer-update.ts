@@ -99,6 +99,11 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     investigateLeak: () => Promise.reject(new Error('not in this benchmark')),
     setLeakOptions: () => Promise.reject(new Error('not in this benchmark')),
     getRecommendations: () => Promise.reject(new Error('not in this benchmark')),
+    // snapshot analysis
+    analyzeSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    snapshotRetainerPath: () => Promise.reject(new Error('not in this benchmark')),
+    diffSnapshots: () => Promise.reject(new Error('not in this benchmark')),
+    cancelSnapshotAnalysis: () => Promise.reject(new Error('not in this benchmark')),
     // heap tools
     collectGarbage: () => Promise.reject(new Error('not in this benchmark')),
     listMarkers: () => Promise.reject(new Error('not in this benchmark')),

@@ -42,6 +42,11 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     getPools: notAttached,
     emergencyCleanup: notAttached,
     getCleanupStats: async () => ({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),
+    // snapshot analysis
+    analyzeSnapshot: notAttached,
+    snapshotRetainerPath: notAttached,
+    diffSnapshots: notAttached,
+    cancelSnapshotAnalysis: async () => ({ cancelled: 0 }),
     // heap tools
     collectGarbage: notAttached,
     listMarkers: notAttached,
