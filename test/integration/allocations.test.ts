@@ -1,12 +1,17 @@
 // Allocation sampling against a real process: the top sites name the fixture's
 // allocating function, with its stack; start/stop state errors have stable codes.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
 import { ErrorCodes } from '../../src/shared/errors';
 import { startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/resdash.js');
+const run = promisify(execFile);
 
 const monitors: Monitor[] = [];
 const dirs: string[] = [];
@@ -51,5 +56,29 @@ describe('allocation sampling', () => {
     await expect(
       m.startAllocationSampling({ targetId: t.id, samplingIntervalBytes: 1 }),
     ).rejects.toMatchObject({ code: ErrorCodes.BAD_ARGUMENT });
+  });
+
+  it('resdash allocations TARGET --duration D --json', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['1000'] });
+    f.command('churn');
+    await f.waitFor(/churning/);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        BIN,
+        'allocations',
+        `:${f.port}`,
+        '--duration',
+        '500ms',
+        '--top',
+        '5',
+        '--interval',
+        '4096',
+        '--json',
+      ],
+      { env: { ...process.env, RESDASH_DATA_DIR: path.join(os.tmpdir(), 'resdash-alloc-cli') } },
+    );
+    const p = JSON.parse(stdout) as { sites: { stack: { functionName: string }[] }[] };
+    expect(p.sites.some((s) => s.stack[0]?.functionName === 'allocateResdashHotspot')).toBe(true);
   });
 });

@@ -1,12 +1,17 @@
 // Forced GC against a real process: freed bytes after `alloc` + `free`, a timeline marker.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
 import { ErrorCodes } from '../../src/shared/errors';
 import type { TimelineMarker } from '../../src/shared/heap-tools-model';
 import { startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/resdash.js');
+const run = promisify(execFile);
 
 const monitors: Monitor[] = [];
 const dirs: string[] = [];
@@ -58,5 +63,20 @@ describe('forced GC', () => {
     await expect(m.collectGarbage({ targetId: t.id })).rejects.toMatchObject({
       code: ErrorCodes.NOT_ATTACHED,
     });
+  });
+
+  it('resdash gc TARGET --json and the text line', async () => {
+    const f = await startFixture('idle.js');
+    f.command('alloc 20');
+    await f.waitFor(/allocated 20/);
+    f.command('free');
+    await f.waitFor(/freed/);
+    const env = { ...process.env, RESDASH_DATA_DIR: path.join(os.tmpdir(), 'resdash-gc-cli') };
+    const json = await run(process.execPath, [BIN, 'gc', `:${f.port}`, '--json'], { env });
+    const r = JSON.parse(json.stdout) as { pid: number; freedBytes: number };
+    expect(r.pid).toBe(f.pid);
+    expect(r.freedBytes).toBeGreaterThan(5 * 1024 * 1024);
+    const text = await run(process.execPath, [BIN, 'gc', `:${f.port}`], { env });
+    expect(text.stdout).toMatch(/^heap used \S+ -> \S+: freed \S+ in \d+ ms\n$/);
   });
 });

@@ -2,11 +2,13 @@
 // left, the library, import, F14 confirmation, F21 one capture at a time, cancel with
 // late chunks, F15 target killed mid-capture, F18 a failing write.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import {
   createHeapToolsFeature,
   type HeapToolsOptions,
@@ -15,6 +17,9 @@ import { createMonitor, type Monitor } from '../../src/monitor/index';
 import { ErrorCodes, MonitorError } from '../../src/shared/errors';
 import type { SnapshotProgress } from '../../src/shared/heap-tools-model';
 import { startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/resdash.js');
+const run = promisify(execFile);
 
 const monitors: Monitor[] = [];
 const dirs: string[] = [];
@@ -222,5 +227,32 @@ describe('heap snapshot capture', () => {
     expect(err.message).toMatch(/ENOSPC/);
     expect(opened).toBe(1);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('resdash snapshot: library by default, -o FILE, list, import and delete', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['5000'] });
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-cli-'));
+    dirs.push(dataDir);
+    const env = { ...process.env, RESDASH_DATA_DIR: dataDir };
+    const cli = (...args: string[]) => run(process.execPath, [BIN, 'snapshot', ...args], { env });
+    // --yes: the machine running the tests may be small; F14 has its own test above.
+    const saved = await cli(`:${f.port}`, '--yes', '--json');
+    const rec = JSON.parse(saved.stdout) as { id: string; path: string };
+    expect(saved.stderr).toMatch(/event loop stops for about/);
+    expect(path.dirname(rec.path)).toBe(path.join(dataDir, 'snapshots'));
+    const out = path.join(dataDir, 'out.heapsnapshot');
+    await cli(`:${f.port}`, '--yes', '-o', out);
+    expect((await readFile(out, 'utf8')).startsWith('{"snapshot":{')).toBe(true);
+    await expect(cli(`:${f.port}`, '--yes', '-o', out)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/already exists.*MONITOR_ERR_BAD_ARGUMENT/),
+    });
+    const imported = JSON.parse((await cli('import', out, '--json')).stdout) as { id: string };
+    const list = JSON.parse((await cli('list', '--json')).stdout) as {
+      snapshots: { id: string }[];
+    };
+    expect(list.snapshots.map((s) => s.id).sort()).toEqual([rec.id, imported.id].sort());
+    expect((await cli('delete', rec.id)).stdout).toMatch(/deleted/);
+    expect((await cli('list')).stdout).toMatch(/^1 snapshot\(s\) in /);
   });
 });
