@@ -47,7 +47,12 @@ interface GlobalPool {
 export function globalPools(): GlobalPool[] {
   const out: GlobalPool[] = [];
   const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  // Only modules the service loaded itself: never load https just to read it.
+  const list = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  const loaded = (id: string): boolean =>
+    !Array.isArray(list) || list.includes(`NativeModule ${id}`);
   for (const mod of ['http', 'https']) {
+    if (!loaded(mod)) continue;
     const m = typeof get === 'function' ? (get(`node:${mod}`) as { globalAgent?: object }) : null;
     if (m?.globalAgent)
       out.push({ name: `${mod}.globalAgent`, pool: m.globalAgent, kind: 'http-agent' });
