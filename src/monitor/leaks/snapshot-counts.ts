@@ -69,6 +69,8 @@ function className(type: string, name: string): string {
     case 'hidden':
     case 'object shape':
       return '(system)';
+    case 'synthetic':
+      return name.startsWith('(') ? name : `(${name || 'synthetic'})`;
     default:
       return `(${type})`;
   }
@@ -126,6 +128,10 @@ export function retainerPathFromSnapshot(raw: unknown, target: string): Retainer
     firstEdge[n + 1] = firstEdge[n]! + p.nodes[n * v.nf + v.fEdges]! * v.ef;
   }
   if (firstEdge[v.nodeCount] !== p.edges.length) throw bad('edge counts do not add up');
+  for (let e = 0; e < p.edges.length; e += v.ef) {
+    const to = p.edges[e + v.eTo]! / v.nf;
+    if (!Number.isInteger(to) || to < 0 || to >= v.nodeCount) throw bad('edge target out of range');
+  }
   const parent = new Int32Array(v.nodeCount).fill(-1);
   const parentEdge = new Int32Array(v.nodeCount).fill(-1);
   let instances = 0;

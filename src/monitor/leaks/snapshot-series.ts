@@ -1,8 +1,8 @@
 // A series of spaced heap snapshots of one target, reduced to "which classes grew at
 // every step, and what retains them". The backend is a seam: the default one streams
 // HeapProfiler.takeHeapSnapshot to a temp file and counts instances by class with the
-// snapshot analysis module when it is present (src/monitor/snapshots/analysis), else
-// with a small built-in counter meant for modest heaps. Files are deleted afterwards.
+// snapshot analysis (src/monitor/snapshots/analysis, in a child process), falling back
+// to a small built-in counter meant for modest heaps if that fails. Files are deleted afterwards.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { RetainerPath } from '../../shared/snapshot-model';
 import type { CdpClient } from '../inspector/cdp-client';
 import { growingClasses, retainedByFromPath, type ClassCounts } from './suspects';
+import { analyzeSnapshotFile } from '../snapshots/analysis/run-analysis';
 import { classCountsFromSnapshot, retainerPathFromSnapshot } from './snapshot-counts';
 
 export interface SnapshotBackend {
@@ -116,24 +117,6 @@ async function captureToFile(
   return file;
 }
 
-interface AnalysisModule {
-  analyzeSnapshotFile?: (
-    path: string,
-    options?: { top?: number; className?: string },
-  ) => Promise<{
-    summary: { constructors: Array<{ name: string; count: number; shallowBytes: number }> };
-    retainerPath?: RetainerPath | null;
-  }>;
-}
-
-let analysisModule: Promise<AnalysisModule | null> | null = null;
-function loadAnalysis(): Promise<AnalysisModule | null> {
-  // The analysis module is built in parallel; use it when it is there.
-  const spec = '../snapshots/analysis/index';
-  analysisModule ??= (import(/* @vite-ignore */ spec) as Promise<AnalysisModule>).catch(() => null);
-  return analysisModule;
-}
-
 async function readSmall(path: string): Promise<string> {
   const { size } = await stat(path);
   if (size > BUILTIN_MAX_FILE_BYTES) {
@@ -148,10 +131,9 @@ async function readSmall(path: string): Promise<string> {
 export const defaultBackend: SnapshotBackend = {
   capture: captureToFile,
   async classCounts(path) {
-    const mod = await loadAnalysis();
-    if (mod?.analyzeSnapshotFile) {
+    {
       try {
-        const a = await mod.analyzeSnapshotFile(path, { top: 100_000 });
+        const a = await analyzeSnapshotFile(path, { top: 100_000 });
         return new Map(
           a.summary.constructors.map((c) => [c.name, { count: c.count, bytes: c.shallowBytes }]),
         );
@@ -162,10 +144,9 @@ export const defaultBackend: SnapshotBackend = {
     return classCountsFromSnapshot(JSON.parse(await readSmall(path)) as unknown);
   },
   async retainerPath(path, className) {
-    const mod = await loadAnalysis();
-    if (mod?.analyzeSnapshotFile) {
+    {
       try {
-        const a = await mod.analyzeSnapshotFile(path, { top: 1, className });
+        const a = await analyzeSnapshotFile(path, { top: 1, className });
         if (a.retainerPath) return a.retainerPath;
       } catch {
         // fall back
