@@ -26,7 +26,7 @@ const MAX_EVENTS_IN_MEMORY = 5_000;
 const NOT_RECORDED: ReadonlySet<EventName> = new Set<EventName>(['samples', 'targets']);
 
 export interface RecordingOptions {
-  /** Default: $RESDASH_DATA_DIR, else ~/.resdash/recordings. */
+  /** Default: the monitor's dataDir, else $RESDASH_DATA_DIR, else ~/.resdash; + /recordings. */
   dataDir?: string;
   /** Default 2 s: a crash loses at most this much. */
   flushIntervalMs?: number;
@@ -38,9 +38,11 @@ export interface RecordingOptions {
   pathFor?: (info: TargetInfo) => string;
 }
 
-export function defaultDataDir(): string {
+/** Recordings live in the recordings/ folder of the data dir shared with the snapshot library. */
+export function defaultDataDir(root?: string): string {
   const env = process.env.RESDASH_DATA_DIR;
-  return env && env.length > 0 ? env : path.join(os.homedir(), '.resdash', 'recordings');
+  const base = root ?? (env && env.length > 0 ? env : path.join(os.homedir(), '.resdash'));
+  return path.join(base, 'recordings');
 }
 
 /** Target titles are hostile: only a safe subset reaches a file name. */
@@ -168,7 +170,8 @@ export class RecordingFeature implements SessionFeature {
 export function recordingFeature(ctx: SessionContext): RecordingFeature | null {
   const options = ctx.monitorOptions.recording;
   if (options === false) return null;
-  return new RecordingFeature(ctx, options ?? {});
+  const dataDir = options?.dataDir ?? defaultDataDir(ctx.monitorOptions.dataDir);
+  return new RecordingFeature(ctx, { ...options, dataDir });
 }
 
 /** Events of a session known to the recording feature or an opened recording. */
