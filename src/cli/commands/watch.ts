@@ -9,8 +9,12 @@ import { printable } from '../io';
 import { TARGET_HELP, describeTarget, parseDurationMs, parseTarget } from '../parse';
 import { openMonitor, parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
+import type { Limits } from '../../shared/alert-model';
+import { parseLimitFlag, readLimitsFile } from '../../monitor/alerts/limits';
+import { alertLine, leakLine } from '../../monitor/alerts/watch-output';
 
 const usage = `Usage: resdash watch TARGET [--interval 1s] [--duration 10s] [--json] [--enable-inspector]
+                     [--limit NAME=VALUE]... [--limits FILE.json]
 
 Attaches to a Node.js process and prints one line per sample until Ctrl-C or --duration.
 
@@ -21,6 +25,10 @@ Options:
   --duration D         stop after D (default: run until Ctrl-C)
   --json               one JSON object per line: {"type":"sample","targetId","pid",...Sample}
   --enable-inspector   if the pid's inspector is closed, open it with SIGUSR1 (Node only)
+  --limit NAME=VALUE   an alert limit: rss=512MB, heap=1GB, fds=1000, threads=64, handles=5000,
+                       cpu=90, eld=200ms, gc=100ms, pool=100 (percent); VALUE off disables it
+  --limits FILE.json   limits from a file, e.g. {"rss": "512MB", "cpu": 90}
+                       Alerts print as {"type":"alert",...} and leak verdicts as {"type":"leak",...}
   -h, --help           show this help
 
 Durations: 500ms, 1s, 2.5s, 2m, 1h (a bare number is milliseconds).`;
@@ -37,6 +45,8 @@ export const watchCommand: Command = {
         duration: { type: 'string' },
         json: { type: 'boolean' },
         'enable-inspector': { type: 'boolean' },
+        limit: { type: 'string', multiple: true },
+        limits: { type: 'string' },
       },
       true,
     );
@@ -66,6 +76,8 @@ export const watchCommand: Command = {
     const durationMs =
       values.duration === undefined ? null : parseDurationMs(values.duration, '--duration');
     const enableInspector = values['enable-inspector'] ?? false;
+    const limits: Partial<Limits> = values.limits ? await readLimitsFile(values.limits) : {};
+    for (const flag of values.limit ?? []) Object.assign(limits, parseLimitFlag(flag));
 
     const monitor = await openMonitor();
     let target: TargetInfo | null = null;
@@ -113,6 +125,24 @@ export const watchCommand: Command = {
 
       const stop = new AbortController();
       let lost: TargetInfo | null = null;
+      let leakState: string | null = null;
+      unsubscribe.push(
+        monitor.on('alert', (e) => {
+          if (e.targetId === attached.id) io.out(alertLine(e, values.json === true));
+        }),
+        monitor.on('leak', (v) => {
+          if (v.targetId !== attached.id) return;
+          const line = leakLine(v, values.json === true, leakState);
+          leakState = v.state;
+          if (line !== null) io.out(line);
+        }),
+      );
+      if (Object.keys(limits).length > 0) {
+        await monitor.setLimits({
+          targetId: attached.id,
+          limits: limits as Record<string, number | null>,
+        });
+      }
       unsubscribe.push(
         monitor.on('samples', (batch) => {
           if (batch.targetId === attached.id) batch.samples.forEach(print);
