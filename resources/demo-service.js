@@ -1,8 +1,12 @@
 // The demo target the dashboard can start for a first look: a small HTTP service
 // doing real work per request (JSON parsing and SHA-256 hashing), driven by its own
-// load loop through a keep-alive connection pool, with an object pool for scratch
-// buffers and a slow, capped leak (a cache of DemoLeakEntry objects) for the leak
-// detector to find. Node built-ins only.
+// load loop through two connection pools (an undici Pool and a keep-alive http.Agent),
+// with an object pool for scratch buffers (src/agent-pools, on generic-pool) and a
+// slow, capped leak (a cache of DemoLeakEntry objects) for the leak detector to find.
+// The pools are published with the agent (src/agent, trackPool), so the dashboard's
+// pool panel has data at once; every 15 s a burst saturates the undici Pool briefly.
+// The demo runs from the repository: undici comes from node_modules, and the agent
+// (TypeScript) is loaded with tsx's tsImport. Without tsx it still runs, unpublished.
 //
 // Environment: DEMO_PORT (default 0 = any free port), DEMO_LEAK_BYTES_PER_SEC
 // (default 4096), DEMO_LEAK_CAP_BYTES (default 32 MiB), DEMO_RPS (default 40).
@@ -12,47 +16,48 @@ import http from 'node:http';
 const LEAK_BYTES_PER_SEC = Number(process.env.DEMO_LEAK_BYTES_PER_SEC ?? 4096);
 const LEAK_CAP_BYTES = Number(process.env.DEMO_LEAK_CAP_BYTES ?? 32 * 1024 * 1024);
 const REQUESTS_PER_SEC = Number(process.env.DEMO_RPS ?? 40);
+const BURST_EVERY_MS = 15_000;
+const BURST_REQUESTS = 40;
 
-/** A bounded pool of reusable scratch objects: borrow, return, idle trimming. */
-class ObjectPool {
-  constructor(create, maxSize) {
-    this.create = create;
-    this.maxSize = maxSize;
-    this.free = [];
-    this.borrowed = 0;
-    this.returned = 0;
-    this.created = 0;
-    this.inUse = 0;
+/** The agent and the object pool, or stand-ins when tsx is not available. */
+async function loadPoolLibraries() {
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    const agent = await tsImport('../src/agent/index.ts', import.meta.url);
+    const pools = await tsImport('../src/agent-pools/object-pool.ts', import.meta.url);
+    return { trackPool: agent.trackPool, ObjectPool: pools.ObjectPool };
+  } catch (err) {
+    console.error(`demo-service: pools are not published (${err && err.message})`);
+    return { trackPool: () => () => undefined, ObjectPool: MiniPool };
   }
-  acquire() {
+}
+
+/** Fallback only: unbounded reuse list with the same acquire/release/stats surface. */
+class MiniPool {
+  constructor({ create, max }) {
+    Object.assign(this, { create, max, free: [], inUse: 0, borrowed: 0, returned: 0 });
+  }
+  async acquire() {
     this.borrowed++;
     this.inUse++;
-    const item = this.free.pop();
-    if (item) return item;
-    this.created++;
-    return this.create();
+    return this.free.pop() ?? this.create();
   }
   release(item) {
     this.returned++;
     this.inUse--;
-    if (this.free.length < this.maxSize) this.free.push(item);
-  }
-  trim(keep) {
-    this.free.length = Math.min(this.free.length, keep);
+    if (this.free.length < this.max) this.free.push(item);
   }
   stats() {
     return {
-      size: this.free.length + this.inUse,
-      free: this.free.length,
       inUse: this.inUse,
-      maxSize: this.maxSize,
+      idle: this.free.length,
       borrowed: this.borrowed,
       returned: this.returned,
-      created: this.created,
-      efficiency: this.borrowed === 0 ? 1 : this.returned / this.borrowed,
     };
   }
 }
+
+const { trackPool, ObjectPool } = await loadPoolLibraries();
 
 /** What leaks: one entry per tick, never evicted until the cap. */
 class DemoLeakEntry {
@@ -63,13 +68,19 @@ class DemoLeakEntry {
   }
 }
 
-const scratchPool = new ObjectPool(() => ({ buffer: Buffer.alloc(16 * 1024), uses: 0 }), 32);
+const scratchPool = new ObjectPool({
+  create: () => ({ buffer: Buffer.alloc(16 * 1024), uses: 0 }),
+  max: 32,
+  acquireTimeoutMs: 5_000,
+  idleTimeoutMs: 10_000,
+});
+trackPool('scratch buffers', scratchPool);
 const leakCache = new Map();
 let leakBytes = 0;
 let leakSeq = 0;
 
-function handleWork(body) {
-  const scratch = scratchPool.acquire();
+async function handleWork(body) {
+  const scratch = await scratchPool.acquire();
   try {
     const input = JSON.parse(body || '{}');
     const rounds = Math.min(Math.max(Number(input.rounds) || 50, 1), 500);
@@ -94,15 +105,26 @@ const server = http.createServer((req, res) => {
       if (body.length > 64 * 1024) req.destroy();
     });
     req.on('end', () => {
-      try {
-        const result = handleWork(body);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result));
-      } catch (err) {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: String(err && err.message) }));
-      }
+      handleWork(body).then(
+        (result) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(result));
+        },
+        (err) => {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: String(err && err.message) }));
+        },
+      );
     });
+    return;
+  }
+  if (req.url.startsWith('/slow')) {
+    // A slow upstream call (a database, another service): holds a pooled connection.
+    const ms = Math.min(
+      Math.max(Number(new URL(req.url, 'http://x').searchParams.get('ms')) || 200, 1),
+      2_000,
+    );
+    setTimeout(() => res.end('slow ok'), ms);
     return;
   }
   if (req.url === '/stats') {
@@ -114,11 +136,17 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 5_000;
 
-// The client side: a connection pool (keep-alive, at most 8 sockets) hitting ourselves.
+// The client side: two connection pools hitting ourselves, half the load each.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8, maxFreeSockets: 4 });
+trackPool('http keep-alive agent', agent);
+let undiciPool = null;
+
+function workBody() {
+  return JSON.stringify({ seed: Math.random().toString(36), rounds: 20 + (leakSeq % 80) });
+}
 
 function fireRequest(port) {
-  const body = JSON.stringify({ seed: Math.random().toString(36), rounds: 20 + (leakSeq % 80) });
+  const body = workBody();
   const req = http.request(
     {
       host: '127.0.0.1',
@@ -134,6 +162,32 @@ function fireRequest(port) {
   req.end(body);
 }
 
+function fireSlow(port, viaUndici, ms) {
+  if (viaUndici) {
+    undiciPool
+      ?.request({ path: `/slow?ms=${ms}`, method: 'GET' })
+      .then((r) => r.body.dump())
+      .catch(() => undefined);
+    return;
+  }
+  http
+    .get({ host: '127.0.0.1', port, path: `/slow?ms=${ms}`, agent }, (res) => res.resume())
+    .on('error', () => undefined);
+}
+
+function fireUndici() {
+  if (!undiciPool) return;
+  undiciPool
+    .request({
+      path: '/work',
+      method: 'POST',
+      body: workBody(),
+      headers: { 'content-type': 'application/json' },
+    })
+    .then((r) => r.body.dump())
+    .catch(() => undefined);
+}
+
 function leakTick() {
   // Ten ticks a second; stop growing at the cap so the demo never eats the machine.
   const bytes = Math.max(1, Math.round(LEAK_BYTES_PER_SEC / 10));
@@ -144,15 +198,31 @@ function leakTick() {
 }
 
 const parentPid = process.ppid;
-server.listen(Number(process.env.DEMO_PORT ?? 0), '127.0.0.1', () => {
+server.listen(Number(process.env.DEMO_PORT ?? 0), '127.0.0.1', async () => {
   const { port } = server.address();
+  try {
+    const { Pool } = await import('undici');
+    undiciPool = new Pool(`http://127.0.0.1:${port}`, { connections: 6, pipelining: 1 });
+    trackPool('undici upstream', undiciPool, { max: 6 });
+  } catch (err) {
+    console.error(`demo-service: undici is not available (${err && err.message})`);
+  }
   const perTick = Math.max(1, Math.round(REQUESTS_PER_SEC / 10));
   const timers = [
     setInterval(() => {
-      for (let i = 0; i < perTick; i++) fireRequest(port);
+      for (let i = 0; i < perTick; i++) {
+        if (i % 2 === 0) fireRequest(port);
+        else fireUndici();
+      }
+      // A steady trickle of slow calls keeps a few connections in use.
+      fireSlow(port, false, 250);
+      fireSlow(port, true, 150);
     }, 100),
+    setInterval(() => {
+      // Slow calls beyond the pool's 6 connections: in use hits the limit, callers queue.
+      for (let i = 0; i < BURST_REQUESTS; i++) fireSlow(port, true, 400);
+    }, BURST_EVERY_MS),
     setInterval(leakTick, 100),
-    setInterval(() => scratchPool.trim(8), 10_000),
     // Started by the dashboard: do not outlive it.
     setInterval(() => {
       if (process.ppid !== parentPid) shutdown();
@@ -161,6 +231,7 @@ server.listen(Number(process.env.DEMO_PORT ?? 0), '127.0.0.1', () => {
   function shutdown() {
     for (const t of timers) clearInterval(t);
     agent.destroy();
+    undiciPool?.destroy().catch(() => undefined);
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 1_000).unref();
