@@ -23,7 +23,8 @@ ${TARGET_HELP.join('\n')}
 Options:
   --interval D         sampling interval (${INTERVAL_MIN_MS}ms to ${INTERVAL_MAX_MS / 1000}s, default ${INTERVAL_DEFAULT_MS / 1000}s)
   --duration D         stop after D (default: run until Ctrl-C)
-  --json               one JSON object per line: {"type":"sample","targetId","pid",...Sample}
+  --json               one JSON object per line: {"type":"sample","targetId","pid",...Sample},
+                       and per pool read (at most 1/s) {"type":"pool","targetId","pid","timestampMs",...PoolStats}
   --enable-inspector   if the pid's inspector is closed, open it with SIGUSR1 (Node only)
   --limit NAME=VALUE   an alert limit: rss=512MB, heap=1GB, fds=1000, threads=64, handles=5000,
                        cpu=90, eld=200ms, gc=100ms, pool=100 (percent); VALUE off disables it
@@ -146,6 +147,15 @@ export const watchCommand: Command = {
       unsubscribe.push(
         monitor.on('samples', (batch) => {
           if (batch.targetId === attached.id) batch.samples.forEach(print);
+        }),
+        monitor.on('pools', (batch) => {
+          if (!values.json || batch.targetId !== attached.id) return;
+          for (const s of batch.samples) {
+            for (const p of s.pools) {
+              const line = { type: 'pool', targetId: attached.id, pid: attached.pid };
+              io.out(JSON.stringify({ ...line, timestampMs: s.timestampMs, ...p }));
+            }
+          }
         }),
         monitor.on('targets', (targets) => {
           const mine = targets.find((t) => t.id === attached.id);
