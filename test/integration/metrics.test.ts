@@ -184,7 +184,7 @@ describe('metrics endpoint', () => {
     fixture.command('alloc 8');
     await fixture.waitFor(/allocated 8/);
 
-    let families = new Map<string, ParsedFamily>();
+    let families: Map<string, ParsedFamily>;
     const deadline = Date.now() + 30_000;
     for (;;) {
       const res = await fetch(status.url!);
