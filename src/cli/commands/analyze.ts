@@ -58,6 +58,15 @@ export function progressPrinter(io: Io): (p: AnalysisProgress) => void {
   };
 }
 
+/** Whether a file is big enough to deserve progress lines. */
+export async function isBigFile(file: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  return stat(file).then(
+    (st) => st.size >= PROGRESS_MIN_BYTES,
+    () => false,
+  );
+}
+
 /** Runs work with an AbortSignal that fires on SIGINT / SIGTERM. */
 export async function cancellable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const stop = new AbortController();
@@ -127,11 +136,7 @@ export const analyzeCommand: Command = {
     const pid = parsePidOption(values.pid, '--pid');
     const file = positionals[0]!;
     const { analyzeSnapshotFile } = await import('../../monitor/snapshots/analysis/run-analysis');
-    const { stat } = await import('node:fs/promises');
-    const big = await stat(file).then(
-      (s) => s.size >= PROGRESS_MIN_BYTES,
-      () => false,
-    );
+    const big = await isBigFile(file);
     const result = await cancellable((signal) =>
       analyzeSnapshotFile(
         file,

