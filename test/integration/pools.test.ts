@@ -1,12 +1,17 @@
 // Pool utilization read over the inspector from real processes: a fixture that
 // publishes an undici Pool, an http.Agent and an object pool with the agent, and one
 // without the agent whose http.globalAgent is read anyway.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/shared/errors';
 import type { PoolSample, PoolStats } from '../../src/shared/pool-model';
 import { poolSaturation } from '../../src/shared/pool-model';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
-import { startFixture, stopAllFixtures } from '../fixtures/harness';
+import { FIXTURES_DIR, startFixture, stopAllFixtures } from '../fixtures/harness';
+
+const BIN = path.join(FIXTURES_DIR, '../../bin/resdash.js');
 
 const monitors: Monitor[] = [];
 function monitor(): Monitor {
@@ -181,5 +186,28 @@ describe('pools read from a real process', () => {
       code: ErrorCodes.BAD_ARGUMENT,
     });
     expect(await m.getPools({ targetId: t.id })).toEqual(expect.any(Array));
+  });
+
+  it('resdash watch --json prints {type:"pool"} lines', async () => {
+    const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'watch', `:${f.port}`, '--json', '--duration', '2500ms'],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; name?: string; kind?: string });
+    expect(lines.some((l) => l.type === 'sample')).toBe(true);
+    const pools = lines.filter((l) => l.type === 'pool');
+    expect(pools.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['upstream', 'outbound-http', 'scratch']),
+    );
+    expect(pools.find((p) => p.name === 'upstream')).toMatchObject({
+      kind: 'undici-pool',
+      targetId: expect.any(String),
+      timestampMs: expect.any(Number),
+    });
   });
 });
