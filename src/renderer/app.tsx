@@ -2,6 +2,7 @@ import { ConfirmDialog } from './components/confirm-dialog';
 import { ErrorLine } from './components/error-line';
 import { DashboardPane } from './features/dashboard/target-dashboard';
 import { ProcessList } from './features/processes/process-list';
+import { ShellTools } from './features/report/shell-tools';
 import { useDashboard } from './store/store';
 import { uiSelectors } from './store/ui-slice';
 
@@ -17,6 +18,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="brand">Resource Dashboard</span>
+        <ShellTools />
         <span className={`link-state link-${connection}`} data-testid="link-state">
           {LINK_TEXT[connection]}
         </span>

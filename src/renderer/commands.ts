@@ -4,6 +4,8 @@
 import type { AttachArgs, MonitorApi } from '../shared/contract';
 import { ErrorCodes, MonitorError, serializeError } from '../shared/errors';
 import type { TargetId, TargetInfo } from '../shared/model';
+import type { ExportReportResult, MetricsStatus } from '../shared/report-model';
+import { connectHeapTools, rehydrateHeapTools } from './features/snapshots/heap-tools-client';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
@@ -38,6 +40,10 @@ export async function rehydrate(monitor: MonitorApi): Promise<void> {
       actions.historyReceived(t.id, history);
     }),
   );
+  await rehydrateHeapTools(
+    monitor,
+    targets.filter((t) => t.status !== 'detached').map((t) => t.id),
+  );
 }
 
 export function startClient(): () => void {
@@ -52,9 +58,11 @@ export function startClient(): () => void {
   connection = conn;
   const offSamples = conn.api.on('samples', (batch) => actions.samplesReceived(batch));
   const offTargets = conn.api.on('targets', (list) => actions.targetsReceived(list));
+  const offHeapTools = connectHeapTools(conn.api);
   return () => {
     offSamples();
     offTargets();
+    offHeapTools();
     conn.close();
     connection = null;
   };
@@ -171,4 +179,40 @@ export async function startDemo(): Promise<void> {
   const info = await run(() => api().startDemo({}), true);
   if (info) attached(info);
   void refreshProcesses();
+}
+
+// ---- recordings, reports, Prometheus (features/report) ------------------------------
+
+/** Builds the report in the core; the caller saves it. Undefined on error (shown). */
+export async function exportReport(
+  targetId: TargetId,
+  format: 'html' | 'json',
+): Promise<ExportReportResult | undefined> {
+  actions.clearError();
+  return run(() => api().exportReport({ targetId, format }), true);
+}
+
+/** Opens a recording on the core's machine as a read-only target and selects it. */
+export async function openRecording(path: string): Promise<void> {
+  actions.clearError();
+  const info = await run(() => api().openRecording({ path }), true);
+  if (!info) return;
+  attached(info);
+  const history = await run(() =>
+    api().getHistory({ targetId: info.id, maxPoints: SAMPLE_CAP_PER_TARGET }),
+  );
+  if (history) actions.historyReceived(info.id, history);
+}
+
+export async function setMetrics(on: boolean, port: number): Promise<MetricsStatus | undefined> {
+  actions.clearError();
+  return run(() => (on ? api().startMetrics({ port }) : api().stopMetrics({})));
+}
+
+export async function metricsStatus(): Promise<MetricsStatus | undefined> {
+  try {
+    return await api().getMetricsStatus({});
+  } catch {
+    return undefined;
+  }
 }

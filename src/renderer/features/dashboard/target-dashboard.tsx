@@ -16,6 +16,7 @@ import {
   memoryFields,
   timeWindow,
 } from './chart-data';
+import { ReportActions } from '../report/report-actions';
 import { KpiCards } from './kpi-cards';
 import { TimeSeriesChart } from './time-series-chart';
 
@@ -142,6 +143,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           ))}
         </div>
         <Controls target={target} />
+        <ReportActions target={target} />
       </header>
       {samples.length === 0 ? (
         <p className="empty">
