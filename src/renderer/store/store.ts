@@ -2,12 +2,17 @@
 // update functions; the module-level actions in actions.ts are the only writers.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import { initialHeapToolsSlice, type HeapToolsSlice } from './heap-tools-slice';
 import { initialProcessesSlice, type ProcessesSlice } from './processes-slice';
 import { initialSamplesSlice, type SamplesSlice } from './samples-slice';
 import { initialTargetsSlice, type TargetsSlice } from './targets-slice';
 import { initialUiSlice, type UiSlice } from './ui-slice';
 
-export type DashboardState = ProcessesSlice & TargetsSlice & SamplesSlice & UiSlice;
+export type DashboardState = ProcessesSlice &
+  TargetsSlice &
+  SamplesSlice &
+  UiSlice &
+  HeapToolsSlice;
 
 export function initialDashboardState(): DashboardState {
   return {
@@ -15,6 +20,7 @@ export function initialDashboardState(): DashboardState {
     ...initialTargetsSlice,
     ...initialSamplesSlice,
     ...initialUiSlice,
+    ...initialHeapToolsSlice,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   memoryFields,
   timeWindow,
 } from './chart-data';
-import { ReportActions } from '../report/report-actions';
+import { HeapToolsPanel } from '../snapshots/heap-tools-panel';
 import { KpiCards } from './kpi-cards';
 import { TimeSeriesChart } from './time-series-chart';
 
@@ -143,7 +143,6 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           ))}
         </div>
         <Controls target={target} />
-        <ReportActions target={target} />
       </header>
       {samples.length === 0 ? (
         <p className="empty">
@@ -196,6 +195,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           </div>
         </>
       )}
+      <HeapToolsPanel target={target} />
     </main>
   );
 }

@@ -1,0 +1,134 @@
+// The heap tools' part of the client layer: user intents (force GC, snapshot, library,
+// allocation sampling) become requests; answers and pushed events become store
+// actions. commands.ts hands it the connection; components call these functions.
+import type { MonitorApi } from '../../../shared/contract';
+import { ErrorCodes, MonitorError, serializeError } from '../../../shared/errors';
+import type { TargetId } from '../../../shared/model';
+import { actions } from '../../store/actions';
+import { heapToolsActions } from '../../store/heap-tools-actions';
+
+let monitor: MonitorApi | null = null;
+
+function api(): MonitorApi {
+  if (!monitor) {
+    throw new MonitorError(
+      ErrorCodes.DISCONNECTED,
+      'The dashboard is not connected to the monitor.',
+    );
+  }
+  return monitor;
+}
+
+/** Called by startClient: subscribes the heap tools' events; returns the unsubscribe. */
+export function connectHeapTools(api: MonitorApi): () => void {
+  monitor = api;
+  const offProgress = api.on('snapshotProgress', (p) => {
+    heapToolsActions.snapshotProgress(p);
+    if (p.phase === 'done') void refreshLibrary();
+  });
+  const offMarker = api.on('marker', (m) => heapToolsActions.markerReceived(m));
+  return () => {
+    offProgress();
+    offMarker();
+    monitor = null;
+  };
+}
+
+/** After a (re)connect: markers of the live targets and the library (F26). */
+export async function rehydrateHeapTools(api: MonitorApi, targetIds: TargetId[]): Promise<void> {
+  await Promise.all(
+    targetIds.map(async (id) => {
+      const markers = await api.listMarkers({ targetId: id }).catch(() => null);
+      if (markers) heapToolsActions.markersReceived(id, markers);
+    }),
+  );
+  heapToolsActions.libraryReceived(await api.listSnapshots({}));
+}
+
+async function guarded<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
+  actions.clearError();
+  heapToolsActions.setHeapBusy(key, true);
+  try {
+    return await work();
+  } catch (err) {
+    actions.showError(err);
+    return undefined;
+  } finally {
+    heapToolsActions.setHeapBusy(key, false);
+  }
+}
+
+export async function forceGc(targetId: TargetId): Promise<void> {
+  const r = await guarded(`gc:${targetId}`, () => api().collectGarbage({ targetId }));
+  if (r) heapToolsActions.gcDone(r);
+}
+
+/** Without confirm, a capture that may not fit asks the user first (F14). */
+export async function takeSnapshot(targetId: TargetId, confirm = false): Promise<void> {
+  heapToolsActions.clearSnapshotConfirm();
+  actions.clearError();
+  heapToolsActions.setHeapBusy(`snapshot:${targetId}`, true);
+  try {
+    await api().takeHeapSnapshot({ targetId, confirm });
+    await refreshLibrary();
+  } catch (err) {
+    const e = serializeError(err);
+    if (e.code === ErrorCodes.CONFIRM_REQUIRED)
+      heapToolsActions.askSnapshotConfirm(targetId, e.message);
+    else if (e.code !== ErrorCodes.SNAPSHOT_CANCELLED) actions.showError(e);
+  } finally {
+    heapToolsActions.setHeapBusy(`snapshot:${targetId}`, false);
+  }
+}
+
+export async function cancelSnapshot(targetId: TargetId): Promise<void> {
+  await guarded(`cancel:${targetId}`, () => api().cancelHeapSnapshot({ targetId }));
+}
+
+export function dismissSnapshotConfirm(): void {
+  heapToolsActions.clearSnapshotConfirm();
+}
+
+export async function refreshLibrary(): Promise<void> {
+  const lib = await guarded('library', () => api().listSnapshots({}));
+  if (lib) heapToolsActions.libraryReceived(lib);
+}
+
+export async function deleteSnapshot(snapshotId: string): Promise<void> {
+  await guarded(`delete:${snapshotId}`, () => api().deleteSnapshot({ snapshotId }));
+  await refreshLibrary();
+}
+
+export async function importSnapshot(path: string): Promise<void> {
+  const trimmed = path.trim();
+  if (!trimmed) {
+    actions.showError(
+      new MonitorError(ErrorCodes.BAD_ARGUMENT, 'Give the path of a .heapsnapshot file.'),
+    );
+    return;
+  }
+  const rec = await guarded('import', () => api().importSnapshot({ path: trimmed }));
+  if (rec) await refreshLibrary();
+}
+
+export async function startAllocations(targetId: TargetId): Promise<void> {
+  const state = await guarded(`alloc:${targetId}`, () =>
+    api().startAllocationSampling({ targetId }),
+  );
+  if (state)
+    heapToolsActions.allocations(targetId, {
+      running: true,
+      startedAtMs: state.startedAtMs,
+      profile: null,
+    });
+}
+
+export async function stopAllocations(targetId: TargetId): Promise<void> {
+  const profile = await guarded(`alloc:${targetId}`, () =>
+    api().stopAllocationSampling({ targetId, top: 10 }),
+  );
+  if (profile)
+    heapToolsActions.allocations(targetId, { running: false, startedAtMs: null, profile });
+  // A refused stop (not running any more) also means the view must say "stopped".
+  else heapToolsActions.allocations(targetId, { running: false, startedAtMs: null, profile: null });
+}

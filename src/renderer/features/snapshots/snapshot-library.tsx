@@ -1,0 +1,98 @@
+// The snapshot library: captured and imported snapshots with time, size, heap and pid;
+// the folder path with a copy button; delete; import by path.
+import { useState } from 'react';
+import { formatBytes, formatClock } from '../../components/format';
+import { heapToolsSelectors } from '../../store/heap-tools-slice';
+import { useDashboard } from '../../store/store';
+import { deleteSnapshot, importSnapshot, refreshLibrary } from './heap-tools-client';
+
+function copy(text: string): void {
+  void navigator.clipboard?.writeText(text).catch(() => undefined);
+}
+
+export function SnapshotLibraryCard() {
+  const library = useDashboard(heapToolsSelectors.library);
+  const importing = useDashboard(heapToolsSelectors.busy('import'));
+  const [path, setPath] = useState('');
+  return (
+    <section className="card heap-card heap-library" aria-label="Snapshot library">
+      <header>
+        <h3>Snapshot library</h3>
+        {library && (
+          <p className="explain">
+            Folder: <code data-testid="library-dir">{library.dir}</code>{' '}
+            <button type="button" className="link" onClick={() => copy(library.dir)}>
+              Copy path
+            </button>{' '}
+            <button type="button" className="link" onClick={() => void refreshLibrary()}>
+              Refresh
+            </button>
+          </p>
+        )}
+      </header>
+      {library === null || library.snapshots.length === 0 ? (
+        <p className="empty">No snapshots yet.</p>
+      ) : (
+        <table className="heap-table" data-testid="library-table">
+          <thead>
+            <tr>
+              <th>Taken</th>
+              <th>Process</th>
+              <th className="num">File</th>
+              <th className="num">Heap</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {library.snapshots.map((s) => (
+              <tr key={s.id} data-testid="library-row">
+                <td title={new Date(s.createdAtMs).toISOString()}>{formatClock(s.createdAtMs)}</td>
+                <td title={s.path}>
+                  {s.title}
+                  {s.pid !== null ? ` (PID ${s.pid})` : ''}
+                  {s.source === 'imported' ? ' · imported' : ''}
+                </td>
+                <td className="num">{formatBytes(s.sizeBytes)}</td>
+                <td className="num">{formatBytes(s.heapUsedBytes)}</td>
+                <td className="row-actions">
+                  <button type="button" className="link" onClick={() => copy(s.path)}>
+                    Copy path
+                  </button>
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid="library-delete"
+                    onClick={() => void deleteSnapshot(s.id)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void importSnapshot(path).then(() => setPath(''));
+        }}
+      >
+        <label className="inline">
+          Import a .heapsnapshot by path
+          <input
+            type="text"
+            value={path}
+            placeholder="/path/to/file.heapsnapshot"
+            data-testid="import-path"
+            onChange={(e) => setPath(e.target.value)}
+          />
+        </label>
+        <button type="submit" disabled={importing}>
+          Import
+        </button>
+      </form>
+    </section>
+  );
+}
