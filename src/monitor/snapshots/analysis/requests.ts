@@ -113,9 +113,7 @@ export class AnalysisRequests {
     const a = obj(args);
     const top = optInt(a.top, 'top', 1, MAX_TOP);
     const cls = className(a.className, false);
-    const ref = await this.#resolve(
-      a.snapshotId !== undefined ? { snapshotId: a.snapshotId } : { path: a.path },
-    );
+    const ref = await this.#resolve({ snapshotId: a.snapshotId, path: a.path });
     // A path may be rewritten between requests: its size and mtime are part of the key.
     const st = await stat(ref.path).catch(() => null);
     const key = JSON.stringify([ref.path, st?.size, st?.mtimeMs, top, cls]);
