@@ -6,6 +6,7 @@ import type {
   TimelineMarker,
 } from '../../shared/heap-tools-model';
 import type { TargetId } from '../../shared/model';
+import type { SnapshotAnalysis, SnapshotDiff } from '../../shared/snapshot-model';
 import { MARKER_CAP, addMarker, type AllocationView } from './heap-tools-slice';
 import { dashboardStore, type DashboardStore } from './store';
 
@@ -37,6 +38,21 @@ export function bindHeapToolsActions(store: DashboardStore) {
     },
     allocations(targetId: TargetId, view: AllocationView): void {
       setState((s) => ({ allocationsByTarget: { ...s.allocationsByTarget, [targetId]: view } }));
+    },
+    analysisReceived(snapshotId: string, analysis: SnapshotAnalysis): void {
+      setState({ snapshotAnalysis: { snapshotId, analysis } });
+    },
+    diffReceived(beforeId: string, afterId: string, diff: SnapshotDiff): void {
+      setState({ snapshotDiff: { beforeId, afterId, diff } });
+    },
+    snapshotDeleted(snapshotId: string): void {
+      setState((s) => ({
+        snapshotAnalysis: s.snapshotAnalysis?.snapshotId === snapshotId ? null : s.snapshotAnalysis,
+        snapshotDiff:
+          s.snapshotDiff?.beforeId === snapshotId || s.snapshotDiff?.afterId === snapshotId
+            ? null
+            : s.snapshotDiff,
+      }));
     },
     setHeapBusy(key: string, busy: boolean): void {
       setState((s) => {

@@ -9,6 +9,7 @@ import type {
   TimelineMarker,
 } from '../../shared/heap-tools-model';
 import type { TargetId } from '../../shared/model';
+import type { SnapshotAnalysis, SnapshotDiff } from '../../shared/snapshot-model';
 import type { DashboardState } from './store';
 
 /** Markers kept per target (the core keeps 200 too). */
@@ -29,6 +30,9 @@ export interface HeapToolsSlice {
   snapshotConfirm: { targetId: TargetId; message: string } | null;
   snapshotLibrary: SnapshotLibrary | null;
   allocationsByTarget: Record<TargetId, AllocationView>;
+  /** The last analysis the user asked for, and the last diff. */
+  snapshotAnalysis: { snapshotId: string; analysis: SnapshotAnalysis } | null;
+  snapshotDiff: { beforeId: string; afterId: string; diff: SnapshotDiff } | null;
   /** Requests in flight, by key (e.g. `gc:target-1`), so buttons can disable. */
   heapBusy: Record<string, true>;
 }
@@ -40,6 +44,8 @@ export const initialHeapToolsSlice: HeapToolsSlice = {
   snapshotConfirm: null,
   snapshotLibrary: null,
   allocationsByTarget: {},
+  snapshotAnalysis: null,
+  snapshotDiff: null,
   heapBusy: {},
 };
 
@@ -71,6 +77,8 @@ export const heapToolsSelectors = {
     (id: TargetId) =>
     (s: DashboardState): AllocationView | null =>
       s.allocationsByTarget[id] ?? null,
+  analysis: (s: DashboardState) => s.snapshotAnalysis,
+  diff: (s: DashboardState) => s.snapshotDiff,
   busy:
     (key: string) =>
     (s: DashboardState): boolean =>

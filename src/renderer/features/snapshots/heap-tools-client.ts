@@ -96,6 +96,7 @@ export async function refreshLibrary(): Promise<void> {
 
 export async function deleteSnapshot(snapshotId: string): Promise<void> {
   await guarded(`delete:${snapshotId}`, () => api().deleteSnapshot({ snapshotId }));
+  heapToolsActions.snapshotDeleted(snapshotId);
   await refreshLibrary();
 }
 
@@ -131,4 +132,27 @@ export async function stopAllocations(targetId: TargetId): Promise<void> {
     heapToolsActions.allocations(targetId, { running: false, startedAtMs: null, profile });
   // A refused stop (not running any more) also means the view must say "stopped".
   else heapToolsActions.allocations(targetId, { running: false, startedAtMs: null, profile: null });
+}
+
+/** Summary by class, computed in the core's analysis child process. */
+export async function analyzeSnapshot(snapshotId: string): Promise<void> {
+  const analysis = await guarded('analyze', () => api().analyzeSnapshot({ snapshotId, top: 30 }));
+  if (analysis) heapToolsActions.analysisReceived(snapshotId, analysis);
+}
+
+export async function diffSnapshots(beforeId: string, afterId: string): Promise<void> {
+  if (beforeId === afterId) {
+    actions.showError(
+      new MonitorError(ErrorCodes.BAD_ARGUMENT, 'Pick two different snapshots to diff.'),
+    );
+    return;
+  }
+  const diff = await guarded('diff', () =>
+    api().diffSnapshots({
+      before: { snapshotId: beforeId },
+      after: { snapshotId: afterId },
+      top: 30,
+    }),
+  );
+  if (diff) heapToolsActions.diffReceived(beforeId, afterId, diff);
 }

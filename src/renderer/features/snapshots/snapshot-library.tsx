@@ -4,7 +4,13 @@ import { useState } from 'react';
 import { formatBytes, formatClock } from '../../components/format';
 import { heapToolsSelectors } from '../../store/heap-tools-slice';
 import { useDashboard } from '../../store/store';
-import { deleteSnapshot, importSnapshot, refreshLibrary } from './heap-tools-client';
+import {
+  analyzeSnapshot,
+  deleteSnapshot,
+  importSnapshot,
+  refreshLibrary,
+} from './heap-tools-client';
+import { SnapshotDiffPanel, SnapshotSummaryTable } from './snapshot-analysis';
 
 function copy(text: string): void {
   void navigator.clipboard?.writeText(text).catch(() => undefined);
@@ -13,6 +19,7 @@ function copy(text: string): void {
 export function SnapshotLibraryCard() {
   const library = useDashboard(heapToolsSelectors.library);
   const importing = useDashboard(heapToolsSelectors.busy('import'));
+  const analysing = useDashboard(heapToolsSelectors.busy('analyze'));
   const [path, setPath] = useState('');
   return (
     <section className="card heap-card heap-library" aria-label="Snapshot library">
@@ -55,6 +62,15 @@ export function SnapshotLibraryCard() {
                 <td className="num">{formatBytes(s.sizeBytes)}</td>
                 <td className="num">{formatBytes(s.heapUsedBytes)}</td>
                 <td className="row-actions">
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid="library-analyze"
+                    disabled={analysing}
+                    onClick={() => void analyzeSnapshot(s.id)}
+                  >
+                    Analyze
+                  </button>
                   <button type="button" className="link" onClick={() => copy(s.path)}>
                     Copy path
                   </button>
@@ -72,6 +88,8 @@ export function SnapshotLibraryCard() {
           </tbody>
         </table>
       )}
+      {library && <SnapshotDiffPanel snapshots={library.snapshots} />}
+      <SnapshotSummaryTable />
       <form
         className="inline"
         onSubmit={(e) => {

@@ -1,0 +1,136 @@
+// Analysis of library snapshots: the summary by class (retained size as DevTools
+// shows it) and the per-class diff of two snapshots. Class names are hostile: text only.
+import { useState } from 'react';
+import type { SnapshotRecord } from '../../../shared/heap-tools-model';
+import { formatBytes, formatClock, formatCount } from '../../components/format';
+import { heapToolsSelectors } from '../../store/heap-tools-slice';
+import { useDashboard } from '../../store/store';
+import { diffSnapshots } from './heap-tools-client';
+
+function label(s: SnapshotRecord): string {
+  return `${formatClock(s.createdAtMs)} ${s.title}${s.pid !== null ? ` (PID ${s.pid})` : ''}`;
+}
+
+const signed = (n: number, fmt: (v: number) => string): string =>
+  n > 0 ? `+${fmt(n)}` : n < 0 ? `−${fmt(-n)}` : '0';
+
+export function SnapshotSummaryTable() {
+  const current = useDashboard(heapToolsSelectors.analysis);
+  const busy = useDashboard(heapToolsSelectors.busy('analyze'));
+  if (busy) return <p className="muted">Analysing in a separate process…</p>;
+  if (!current) return null;
+  const { summary } = current.analysis;
+  return (
+    <div data-testid="snapshot-summary">
+      <h4>
+        Summary of {current.snapshotId}: {formatCount(summary.nodeCount)} objects,{' '}
+        {formatBytes(summary.reachableShallowBytes)} reachable
+      </h4>
+      <table className="heap-table">
+        <thead>
+          <tr>
+            <th>Class</th>
+            <th className="num">Objects</th>
+            <th className="num">Shallow</th>
+            <th className="num">Retained</th>
+          </tr>
+        </thead>
+        <tbody>
+          {summary.constructors.map((c) => (
+            <tr key={c.name} data-testid="summary-row">
+              <td>{c.name}</td>
+              <td className="num">{formatCount(c.count)}</td>
+              <td className="num">{formatBytes(c.shallowBytes)}</td>
+              <td className="num">{formatBytes(c.retainedBytes)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function SnapshotDiffPanel({ snapshots }: { snapshots: SnapshotRecord[] }) {
+  const current = useDashboard(heapToolsSelectors.diff);
+  const busy = useDashboard(heapToolsSelectors.busy('diff'));
+  // Library order is newest first: default to the two newest, older as "before".
+  const [beforeId, setBefore] = useState<string>('');
+  const [afterId, setAfter] = useState<string>('');
+  if (snapshots.length < 2) return null;
+  const before = beforeId || snapshots[1]!.id;
+  const after = afterId || snapshots[0]!.id;
+  return (
+    <div className="heap-diff">
+      <div className="inline">
+        <label className="inline">
+          Before
+          <select
+            value={before}
+            onChange={(e) => setBefore(e.target.value)}
+            data-testid="diff-before"
+          >
+            {snapshots.map((s) => (
+              <option key={s.id} value={s.id}>
+                {label(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          After
+          <select value={after} onChange={(e) => setAfter(e.target.value)} data-testid="diff-after">
+            {snapshots.map((s) => (
+              <option key={s.id} value={s.id}>
+                {label(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          disabled={busy}
+          data-testid="diff-button"
+          onClick={() => void diffSnapshots(before, after)}
+        >
+          {busy ? 'Comparing…' : 'Diff'}
+        </button>
+      </div>
+      {current && (
+        <div data-testid="snapshot-diff">
+          <h4>
+            {formatCount(current.diff.totals.addedCount)} objects added,{' '}
+            {formatCount(current.diff.totals.removedCount)} removed,{' '}
+            {signed(current.diff.totals.sizeDeltaBytes, formatBytes)}
+          </h4>
+          {current.diff.warnings.map((w, i) => (
+            <p key={i} className="warning-banner">
+              {w}
+            </p>
+          ))}
+          <table className="heap-table">
+            <thead>
+              <tr>
+                <th>Class</th>
+                <th className="num">Objects ±</th>
+                <th className="num">Size ±</th>
+                <th className="num">Added</th>
+                <th className="num">Removed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {current.diff.perConstructor.map((c) => (
+                <tr key={c.name} data-testid="diff-row">
+                  <td>{c.name}</td>
+                  <td className="num">{signed(c.countDelta, formatCount)}</td>
+                  <td className="num">{signed(c.sizeDeltaBytes, formatBytes)}</td>
+                  <td className="num">{formatCount(c.addedCount)}</td>
+                  <td className="num">{formatCount(c.removedCount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
