@@ -121,13 +121,18 @@ export function recommend(
       severity: 'info',
       text: `${kpis.lateSamples} sample(s) arrived late: the target was unresponsive at times.`,
     });
-  const leaks = events.leak?.length ?? 0;
+  const leaks = (events.leak ?? []).filter((ev) => {
+    const state = (ev.data as { state?: unknown } | null)?.state;
+    return state === 'suspected' || state === 'leak';
+  }).length;
   if (leaks > 0)
     out.push({
       severity: 'warning',
-      text: `${leaks} leak verdict(s) were raised in this range: see "Leak verdicts".`,
+      text: `A leak was suspected ${leaks} time(s) in this range: see "Leak verdicts" for the growth and the suspects.`,
     });
-  const alerts = events.alert?.length ?? 0;
+  const alerts = (events.alert ?? []).filter(
+    (ev) => (ev.data as { change?: unknown } | null)?.change === 'raised',
+  ).length;
   if (alerts > 0)
     out.push({ severity: 'info', text: `${alerts} alert(s) fired in this range: see "Alerts".` });
   if (out.length === 0)

@@ -222,17 +222,68 @@ function eventSection(type: string, events: readonly RecordedEvent[]): string {
     return `<section class="events" data-section="${e(type)}"><h2>${e(title)}</h2>${poolCharts(events)}${lastPoolsTable(events)}</section>`;
   }
   const shown = events.slice(-MAX_EVENT_ROWS);
-  const rows = shown
-    .map(
-      (ev) =>
-        `<tr><td class="nowrap">${e(iso(ev.atMs))}</td><td>${e(summarize(ev.data))}</td></tr>`,
-    )
-    .join('');
+  const special = type === 'alert' ? alertRows(shown) : type === 'leak' ? leakRows(shown) : null;
+  const rows = special
+    ? special.rows
+    : shown
+        .map(
+          (ev) =>
+            `<tr><td class="nowrap">${e(iso(ev.atMs))}</td><td>${e(summarize(ev.data))}</td></tr>`,
+        )
+        .join('');
   const more =
     events.length > shown.length
       ? `<p class="muted">${events.length - shown.length} earlier entries omitted; the JSON report has them all.</p>`
       : '';
-  return `<section class="events" data-section="${e(type)}"><h2>${e(title)} (${events.length})</h2>${more}<table><thead><tr><th>Time</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section class="events" data-section="${e(type)}"><h2>${e(title)} (${events.length})</h2>${more}<table><thead><tr>${(special?.head ?? ['Time', 'Details']).map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+type Row = { head: string[]; rows: string };
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined ? '' : summarize(v);
+const row = (cells: string[]): string =>
+  `<tr>${cells.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`;
+
+/** AlertEvent {change, alert: {severity, rule, subject, message, value, limit, unit}}. */
+function alertRows(events: readonly RecordedEvent[]): Row | null {
+  const ok = events.every((ev) => typeof (ev.data as { alert?: unknown })?.alert === 'object');
+  if (!ok) return null;
+  return {
+    head: ['Time', 'Change', 'Severity', 'Rule', 'Message'],
+    rows: events
+      .map((ev) => {
+        const d = ev.data as { change?: unknown; alert: Record<string, unknown> };
+        const a = d.alert;
+        const rule = a.subject ? `${str(a.rule)} (${str(a.subject)})` : str(a.rule);
+        return row([iso(ev.atMs), str(d.change), str(a.severity), rule, str(a.message)]);
+      })
+      .join(''),
+  };
+}
+
+/** LeakVerdict {state, confidence, growthBytesPerMinute, sentence, suspects[]}. */
+function leakRows(events: readonly RecordedEvent[]): Row | null {
+  const ok = events.every((ev) => typeof (ev.data as { state?: unknown })?.state === 'string');
+  if (!ok) return null;
+  return {
+    head: ['Time', 'Verdict', 'Confidence', 'Growth / min', 'Summary', 'Suspects'],
+    rows: events
+      .map((ev) => {
+        const d = ev.data as Record<string, unknown>;
+        const conf =
+          typeof d.confidence === 'number' ? `${(d.confidence * 100).toFixed(0)} %` : '-';
+        const growth =
+          typeof d.growthBytesPerMinute === 'number' ? bytes(d.growthBytesPerMinute) : '-';
+        const suspects = Array.isArray(d.suspects)
+          ? d.suspects
+              .slice(0, 5)
+              .map((x) => str((x as { className?: unknown })?.className))
+              .join(', ')
+          : '';
+        return row([iso(ev.atMs), str(d.state), conf, growth, str(d.sentence), suspects]);
+      })
+      .join(''),
+  };
 }
 
 const CSS = `
