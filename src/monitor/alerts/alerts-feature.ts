@@ -10,8 +10,9 @@ export const ALERTS_FEATURE_NAME = 'alerts';
 
 export interface AlertsFeature extends SessionFeature {
   readonly name: typeof ALERTS_FEATURE_NAME;
-  limits(): LimitsState;
-  setLimits(patch: Partial<Limits>): LimitsState;
+  /** Waits for the target's RLIMIT_NOFILE read at attach, so `effective` is complete. */
+  limits(): Promise<LimitsState>;
+  setLimits(patch: Partial<Limits>): Promise<LimitsState>;
   list(opts?: { activeOnly?: boolean }): Alert[];
   acknowledge(alertId: string): Alert | null;
 }
@@ -25,10 +26,14 @@ export function createAlertsFeature(
   const emit = (events: AlertEvent[]): void => {
     for (const e of events) ctx.emit('alert', e);
   };
-  void readFdLimit(ctx.info.pid).then((n) => {
+  const fdRead = readFdLimit(ctx.info.pid).then((n) => {
     if (!disposed) engine.setFdLimit(n);
   });
-  const state = (): LimitsState => ({
+  const state = async (): Promise<LimitsState> => {
+    await fdRead;
+    return snapshot();
+  };
+  const snapshot = (): LimitsState => ({
     targetId: ctx.targetId,
     limits: engine.limits,
     effective: engine.effectiveLimits(),
@@ -48,9 +53,10 @@ export function createAlertsFeature(
       );
     },
     limits: state,
-    setLimits(patch) {
+    async setLimits(patch) {
+      await fdRead;
       emit(engine.setLimits(patch, ctx.now()));
-      return state();
+      return snapshot();
     },
     list: (opts) => engine.list(opts),
     acknowledge(alertId) {

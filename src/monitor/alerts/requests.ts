@@ -126,7 +126,7 @@ export class AlertRequests {
       pools: pools ? pools.history(fromMs) : [],
       alerts: alerts.list({ activeOnly: true }),
       leak: leaks ? leaks.verdict() : null,
-      limits: alerts.limits().effective,
+      limits: (await alerts.limits()).effective,
     });
   }
 }

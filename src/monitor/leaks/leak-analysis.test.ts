@@ -76,6 +76,13 @@ describe('post-GC trend verdicts (seeded series)', () => {
       'stable',
     ],
     ['sawtooth heap, 3 min', sawtoothPostGc(180, 7), 'stable'],
+    // A GC period beating with a 2 s batch: what survives GC includes a batch whose size
+    // drifts with the phase, 1.2 MB over 25 s; bounded, so not a leak.
+    [
+      'aliased sawtooth (transient batch drifting with GC phase)',
+      series(13, 2_000, (t) => 6 * MB + ((t * 60_000) / 25_000) * 1.2 * MB, 0.05 * MB, 9),
+      'stable',
+    ],
     ['sawtooth heap, other seed', sawtoothPostGc(180, 8), 'stable'],
   ];
   it.each(cases)('%s -> %s', (_name, pts, expected) => {

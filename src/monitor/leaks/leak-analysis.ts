@@ -20,8 +20,10 @@ export interface TrendOptions {
   minConfidence: number;
   /** Growth rates below this are not worth flagging (runtime warm-up, caches filling). */
   minGrowthBytesPerMinute: number;
-  /** Growth over the window must also reach this share of the baseline. */
+  /** Growth over the window must also reach this share of the baseline... */
   minRelativeGrowth: number;
+  /** ...and this many bytes: transient live data (a batch in flight) moves it less. */
+  minGrowthBytes: number;
 }
 
 export const DEFAULT_TREND_OPTIONS: Readonly<TrendOptions> = {
@@ -32,6 +34,7 @@ export const DEFAULT_TREND_OPTIONS: Readonly<TrendOptions> = {
   minConfidence: 0.95,
   minGrowthBytesPerMinute: 256 * 1024,
   minRelativeGrowth: 0.05,
+  minGrowthBytes: 2 * 1024 * 1024,
 };
 
 export interface TrendVerdict {
@@ -81,7 +84,7 @@ export function analysePostGcTrend(
   const suspected =
     confidence >= o.minConfidence &&
     growthBytesPerMinute >= o.minGrowthBytesPerMinute &&
-    growthOverWindow >= o.minRelativeGrowth * Math.max(baselineBytes, 1);
+    growthOverWindow >= Math.max(o.minRelativeGrowth * baselineBytes, o.minGrowthBytes);
   const pct = `${Math.round(confidence * 100)} %`;
   const sentence = suspected
     ? `The heap after GC grows by ${formatBytes(growthBytesPerMinute)}/min from ${formatBytes(baselineBytes)} (confidence ${pct}, ${points.length} post-GC points over ${Math.round(spanMs / 1000)} s): press Investigate or allow snapshots to name the growing class.`

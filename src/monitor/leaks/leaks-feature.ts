@@ -48,6 +48,9 @@ export function createLeaksFeature(
   let series: LeakSnapshotSeries = { state: 'idle', step: 0, total: 3 };
   let firstHeapBytes: number | null = null;
   let lastGcPointMs = -Infinity;
+  // Forced GCs at jittered times (0.5x..1.5x the interval): at a fixed period they can
+  // alias with a periodic workload (a batch dropped every 2 s) and draw a false trend.
+  let nextGcDelayMs = 0;
   let gcBusy = false;
   let disposed = false;
   let lastEmitted: { state: string; atMs: number } | null = null;
@@ -57,6 +60,7 @@ export function createLeaksFeature(
     points.push({ tMs, value });
     if (points.length > MAX_POINTS) points.splice(0, points.length - MAX_POINTS);
     lastGcPointMs = tMs;
+    nextGcDelayMs = leakOptions.forcedGcIntervalMs * (0.5 + Math.random());
   };
 
   const compute = (): LeakVerdict => {
@@ -185,7 +189,7 @@ export function createLeaksFeature(
       !gcBusy &&
       !ctx.client.closed &&
       ctx.info.status === 'attached' &&
-      sample.timestampMs - lastGcPointMs >= leakOptions.forcedGcIntervalMs
+      sample.timestampMs - lastGcPointMs >= nextGcDelayMs
     ) {
       gcBusy = true;
       forceGc()
