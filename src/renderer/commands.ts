@@ -6,6 +6,7 @@ import { ErrorCodes, MonitorError, serializeError } from '../shared/errors';
 import type { TargetId, TargetInfo } from '../shared/model';
 import type { ExportReportResult, MetricsStatus } from '../shared/report-model';
 import { connectHeapTools, rehydrateHeapTools } from './features/snapshots/heap-tools-client';
+import { connectPools, rehydratePools } from './features/pools/pools-client';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
@@ -40,6 +41,10 @@ export async function rehydrate(monitor: MonitorApi): Promise<void> {
       actions.historyReceived(t.id, history);
     }),
   );
+  await rehydratePools(
+    monitor,
+    targets.filter((t) => t.status !== 'detached').map((t) => t.id),
+  );
   await rehydrateHeapTools(
     monitor,
     targets.filter((t) => t.status !== 'detached').map((t) => t.id),
@@ -59,10 +64,12 @@ export function startClient(): () => void {
   const offSamples = conn.api.on('samples', (batch) => actions.samplesReceived(batch));
   const offTargets = conn.api.on('targets', (list) => actions.targetsReceived(list));
   const offHeapTools = connectHeapTools(conn.api);
+  const offPools = connectPools(conn.api);
   return () => {
     offSamples();
     offTargets();
     offHeapTools();
+    offPools();
     conn.close();
     connection = null;
   };

@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { initialHeapToolsSlice, type HeapToolsSlice } from './heap-tools-slice';
+import { initialPoolsSlice, type PoolsSlice } from './pools-slice';
 import { initialProcessesSlice, type ProcessesSlice } from './processes-slice';
 import { initialSamplesSlice, type SamplesSlice } from './samples-slice';
 import { initialTargetsSlice, type TargetsSlice } from './targets-slice';
@@ -12,7 +13,8 @@ export type DashboardState = ProcessesSlice &
   TargetsSlice &
   SamplesSlice &
   UiSlice &
-  HeapToolsSlice;
+  HeapToolsSlice &
+  PoolsSlice;
 
 export function initialDashboardState(): DashboardState {
   return {
@@ -21,6 +23,7 @@ export function initialDashboardState(): DashboardState {
     ...initialSamplesSlice,
     ...initialUiSlice,
     ...initialHeapToolsSlice,
+    ...initialPoolsSlice,
   };
 }
 

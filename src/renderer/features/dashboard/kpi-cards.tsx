@@ -1,5 +1,9 @@
 // Headline figures for one process, each with a line saying what the number means.
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import type { Sample, TargetId } from '../../../shared/model';
+import { poolsEfficiency } from '../../../shared/pool-model';
+import { poolsSelectors } from '../../store/pools-slice';
+import { useDashboard } from '../../store/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../components/format';
 import type { Kpis } from './chart-data';
 
@@ -13,7 +17,57 @@ function Kpi(props: { name: string; label: string; value: ReactNode; explain: st
   );
 }
 
-export function KpiCards({ kpis }: { kpis: Kpis }) {
+const NO_SAMPLES: Sample[] = [];
+
+/** Max RSS over every sample held for the target (not just the visible range). */
+function peakRss(samples: readonly Sample[]): number | null {
+  let peak: number | null = null;
+  for (const s of samples)
+    if (s.rssBytes !== null && (peak === null || s.rssBytes > peak)) peak = s.rssBytes;
+  return peak;
+}
+
+/** Pool efficiency, peak memory and the dashboard's own cleanup success rate. */
+function ResourceKpis({ targetId }: { targetId: TargetId }) {
+  const samples = useDashboard((s) => s.samplesByTarget[targetId] ?? NO_SAMPLES);
+  const peak = useMemo(() => peakRss(samples), [samples]);
+  const latestPools = useDashboard(poolsSelectors.latest(targetId));
+  const efficiency = latestPools ? poolsEfficiency(latestPools.pools) : null;
+  const cleanup = useDashboard(poolsSelectors.cleanupStats);
+  const pct = (v: number | null): string => formatPercent(v === null ? null : v * 100);
+  return (
+    <>
+      <Kpi
+        name="pool-efficiency"
+        label="Pool efficiency"
+        value={pct(efficiency)}
+        explain={
+          efficiency === null
+            ? 'Returned / borrowed over pools that count borrows; none has yet.'
+            : 'Objects returned / borrowed over the pools that count them; below 100 % means some are held or lost.'
+        }
+      />
+      <Kpi
+        name="peak-rss"
+        label="Peak memory"
+        value={formatBytes(peak)}
+        explain="The highest RSS seen in the samples held for this process."
+      />
+      <Kpi
+        name="cleanup-success"
+        label="Cleanup success"
+        value={pct(cleanup?.successRate ?? null)}
+        explain={
+          cleanup && cleanup.attempted > 0
+            ? `The dashboard's own detaches and probe removals: ${formatCount(cleanup.succeeded)} of ${formatCount(cleanup.attempted)} succeeded.`
+            : "The dashboard's own detaches and probe removals that succeeded; none yet."
+        }
+      />
+    </>
+  );
+}
+
+export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }) {
   const heapPct =
     kpis.heapUsedBytes !== null && kpis.heapLimitBytes
       ? (kpis.heapUsedBytes / kpis.heapLimitBytes) * 100
@@ -71,6 +125,7 @@ export function KpiCards({ kpis }: { kpis: Kpis }) {
         value={formatCount(kpis.openFds)}
         explain="Open files, sockets and pipes as the OS counts them."
       />
+      {targetId !== undefined && <ResourceKpis targetId={targetId} />}
     </div>
   );
 }

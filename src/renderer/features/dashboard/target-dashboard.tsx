@@ -18,6 +18,7 @@ import {
 } from './chart-data';
 import { HeapToolsPanel } from '../snapshots/heap-tools-panel';
 import { KpiCards } from './kpi-cards';
+import { PoolPanel } from '../pools/pool-panel';
 import { TimeSeriesChart } from './time-series-chart';
 
 const INTERVAL_CHOICES_MS = [100, 250, 500, 1_000, 5_000] as const;
@@ -150,7 +151,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
         </p>
       ) : (
         <>
-          <KpiCards kpis={kpis} />
+          <KpiCards kpis={kpis} targetId={target.id} />
           <div className="charts">
             <TimeSeriesChart
               {...common}
@@ -196,6 +197,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
         </>
       )}
       <HeapToolsPanel target={target} />
+      <PoolPanel target={target} />
     </main>
   );
 }

@@ -1,0 +1,262 @@
+// The pool panel of one process: per pool, size against its limit, in use, idle and
+// waiting over time, efficiency and saturation; plus the emergency-cleanup button and
+// what it freed. Names and origins come from the target: rendered as text only (F23).
+import { memo, useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { TargetInfo } from '../../../shared/model';
+import {
+  POOL_SATURATION_RATIO,
+  POOL_WAITING_SATURATION_MS,
+  poolSaturation,
+  type EmergencyCleanupResult,
+  type PoolSample,
+  type PoolSaturation,
+  type PoolStats,
+} from '../../../shared/pool-model';
+import { formatBytes, formatClock, formatCount, formatMs } from '../../components/format';
+import { useElementWidth } from '../../components/hooks';
+import { useDashboard } from '../../store/store';
+import { poolsSelectors } from '../../store/pools-slice';
+import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
+import { poolNames, poolRows } from './pool-chart-data';
+import { emergencyCleanup } from './pools-client';
+
+const SATURATION_TEXT: Record<PoolSaturation, string> = {
+  ok: 'OK',
+  busy: 'Busy',
+  saturated: 'Saturated',
+};
+
+const KIND_TEXT: Record<PoolStats['kind'], string> = {
+  'undici-pool': 'undici Pool',
+  'undici-agent': 'undici Agent',
+  'http-agent': 'http.Agent',
+  'generic-pool': 'generic-pool',
+  tarn: 'tarn',
+  pg: 'pg Pool',
+  'object-pool': 'object pool',
+  unknown: 'pool',
+};
+
+const SERIES = [
+  { key: 'size', name: 'Size', color: '#6366f1', dashed: true },
+  { key: 'inUse', name: 'In use', color: '#ef4444' },
+  { key: 'idle', name: 'Idle', color: '#10b981' },
+  { key: 'waiting', name: 'Waiting', color: '#f59e0b' },
+] as const;
+
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : `${(v * 100).toFixed(v >= 0.995 ? 0 : 1)} %`;
+
+const PoolChart = memo(function PoolChart(props: {
+  samples: readonly PoolSample[];
+  name: string;
+  fromMs: number;
+  max: number | null;
+}) {
+  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const rows = useMemo(
+    () => poolRows(props.samples, props.name, props.fromMs, Math.max(50, Math.floor(width / 3))),
+    [props.samples, props.name, props.fromMs, width],
+  );
+  return (
+    <div ref={ref} className="pool-chart">
+      {width > 0 && (
+        <LineChart
+          width={width}
+          height={160}
+          data={rows}
+          margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={['dataMin', 'dataMax']}
+            tickFormatter={(v: number) => formatClock(v)}
+            minTickGap={60}
+          />
+          <YAxis allowDecimals={false} width={40} />
+          <Tooltip labelFormatter={(v) => formatClock(Number(v))} />
+          <Legend />
+          {props.max !== null && (
+            <ReferenceLine y={props.max} stroke="#111827" strokeDasharray="6 3" label="max" />
+          )}
+          {SERIES.map((s) => (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              name={s.name}
+              stroke={s.color}
+              strokeDasharray={'dashed' in s ? '4 3' : undefined}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
+        </LineChart>
+      )}
+    </div>
+  );
+});
+
+function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; fromMs: number }) {
+  const { pool: p } = props;
+  const status = poolSaturation(p);
+  return (
+    <section className="card pool-card" data-testid="pool-card" data-pool-status={status}>
+      <header className="pool-card-header">
+        <h3 title={p.name}>{p.name}</h3>
+        <span className="muted">
+          {KIND_TEXT[p.kind]}
+          {p.source === 'global' ? ' (global, read without the agent)' : ''}
+        </span>
+        <span className={`pool-status pool-status-${status}`} data-testid="pool-status">
+          {SATURATION_TEXT[status]}
+        </span>
+      </header>
+      {p.error && (
+        <p className="warning-banner" role="alert">
+          Reading this pool failed: {p.error}
+        </p>
+      )}
+      <dl className="pool-figures">
+        <div>
+          <dt>Size / limit</dt>
+          <dd data-testid="pool-size">
+            {formatCount(p.size)} / {p.max === null ? 'no limit' : formatCount(p.max)}
+          </dd>
+        </div>
+        <div>
+          <dt>In use</dt>
+          <dd data-testid="pool-in-use">{formatCount(p.inUse)}</dd>
+        </div>
+        <div>
+          <dt>Idle</dt>
+          <dd>{formatCount(p.idle)}</dd>
+        </div>
+        <div>
+          <dt>Waiting</dt>
+          <dd data-testid="pool-waiting">
+            {formatCount(p.waiting)}
+            {p.waiting > 0 && p.waitingForMs ? (
+              <small> for {formatMs(p.waitingForMs)}</small>
+            ) : null}
+          </dd>
+        </div>
+        <div>
+          <dt>Efficiency</dt>
+          <dd title="returned / borrowed">{pct(p.efficiency)}</dd>
+        </div>
+      </dl>
+      <PoolChart samples={props.samples} name={p.name} fromMs={props.fromMs} max={p.max} />
+      {p.perOrigin && p.perOrigin.length > 0 && (
+        <table className="pool-origins">
+          <thead>
+            <tr>
+              <th>Origin</th>
+              <th>In use</th>
+              <th>Idle</th>
+              <th>Waiting</th>
+              <th>Limit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.perOrigin.slice(0, 5).map((o) => (
+              <tr key={o.origin}>
+                <td title={o.origin}>{o.origin}</td>
+                <td>{formatCount(o.inUse)}</td>
+                <td>{formatCount(o.idle)}</td>
+                <td>{formatCount(o.waiting)}</td>
+                <td>{o.max == null ? '–' : formatCount(o.max)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function CleanupResult({ result }: { result: EmergencyCleanupResult }) {
+  const released = result.pools.filter((p) => p.released !== null);
+  const total = released.reduce((n, p) => n + (p.released ?? 0), 0);
+  return (
+    <div className="cleanup-result" data-testid="cleanup-result" role="status">
+      <p>
+        {result.gcOk ? 'GC ran' : 'GC failed'}: heap {formatBytes(result.heapUsedBeforeBytes)} →{' '}
+        {formatBytes(result.heapUsedAfterBytes)} (freed {formatBytes(result.freedBytes)}).{' '}
+        {formatCount(total)} idle resources released.
+      </p>
+      {result.pools.length > 0 && (
+        <ul>
+          {result.pools.map((p) => (
+            <li key={p.name}>
+              {p.name}:{' '}
+              {p.released !== null
+                ? `${formatCount(p.released)} released`
+                : (p.message ?? 'not supported')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function PoolPanel({ target }: { target: TargetInfo }) {
+  const samples = useDashboard(poolsSelectors.samples(target.id));
+  const cleanup = useDashboard(poolsSelectors.cleanup(target.id));
+  const busy = useDashboard(poolsSelectors.cleanupBusy(target.id));
+  const range = useDashboard(uiSelectors.timeRange);
+  const latest = samples.at(-1) ?? null;
+  const names = useMemo(() => poolNames(samples), [samples]);
+  const fromMs = latest ? latest.timestampMs - rangeSpanMs(range) : 0;
+  const detached = target.status === 'detached';
+  return (
+    <section className="panel pools-panel" data-testid="pools-panel" aria-label="Pools">
+      <header className="panel-header">
+        <h2>Pools</h2>
+        <p className="explain">
+          Connection and object pools in the process. Saturated: in use at{' '}
+          {POOL_SATURATION_RATIO * 100} % of the limit or more, or callers waiting for{' '}
+          {POOL_WAITING_SATURATION_MS / 1000} s or longer.
+        </p>
+        <button
+          type="button"
+          data-testid="emergency-cleanup"
+          disabled={detached || busy}
+          onClick={() => void emergencyCleanup(target.id)}
+          title="Ask every pool to release its idle resources, then force a garbage collection."
+        >
+          {busy ? 'Cleaning up…' : 'Emergency cleanup'}
+        </button>
+      </header>
+      {cleanup && <CleanupResult result={cleanup} />}
+      {latest === null || latest.pools.length === 0 ? (
+        <p className="empty" data-testid="pools-empty">
+          No pools seen yet. Publish yours with the agent (trackPool), or use http.globalAgent or
+          undici&apos;s global dispatcher, which are read without it.
+        </p>
+      ) : (
+        <div className="pool-cards">
+          {names.map((name) => {
+            const p = latest.pools.find((x) => x.name === name);
+            return p ? <PoolCard key={name} pool={p} samples={samples} fromMs={fromMs} /> : null;
+          })}
+          {latest.truncated && <p className="muted">More pools exist than are read at once.</p>}
+        </div>
+      )}
+    </section>
+  );
+}
