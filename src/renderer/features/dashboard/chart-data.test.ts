@@ -57,6 +57,31 @@ describe('chart data', () => {
     expect(gapCount(rows)).toBe(0);
   });
 
+  it("reuses a sample's row across updates and matches a fresh build (live append)", () => {
+    const s = [...series(50, 0, 1000), ...series(5, 100_000, 1000)];
+    const before = buildRows(s, 0, memoryFields, 1000);
+    // A live batch: a new array sharing the old sample objects, plus one new sample.
+    const next = [...s, sample(105_000)];
+    const after = buildRows(next, 10, memoryFields, 1000);
+    expect(after[0]).toBe(before[10]);
+    expect(after[after.length - 1]).toEqual({
+      t: 105_000,
+      rssMb: 100,
+      heapTotalMb: expect.any(Number),
+      heapUsedMb: expect.any(Number),
+      externalMb: expect.any(Number),
+    });
+    // Same rows (gaps included) as a build from copies no cache has seen.
+    const fresh = buildRows(
+      next.map((x) => ({ ...x })),
+      10,
+      memoryFields,
+      1000,
+    );
+    expect(after).toEqual(fresh);
+    expect(gapCount(after)).toBe(1);
+  });
+
   it('missing values stay null, never zero', () => {
     const rows = buildRows(
       [sample(0, { rssBytes: null, heapUsedBytes: 1024 * 1024 })],
@@ -103,5 +128,10 @@ describe('chart data', () => {
     expect(k.handles).toBe(3);
     expect(computeKpis(s, 1).gcAvgPauseMs).toBe(7);
     expect(computeKpis([sample(0)], 0).gcAvgPauseMs).toBeNull();
+    // Cached per-sample GC totals give the same figures on a later update.
+    expect(computeKpis([...s, sample(3000, { gc: gc(2, 2) })], 0)).toMatchObject({
+      gcCount: 7,
+      gcAvgPauseMs: 17 / 7,
+    });
   });
 });

@@ -46,6 +46,20 @@ export function timeWindow(samples: readonly Sample[], spanMs: number): TimeWind
   return { fromMs, toMs, startIndex: lowerBound(samples, fromMs) };
 }
 
+/*
+ * A sample's row depends only on the sample and the fields, and samples are never
+ * mutated, so each row is built once and shared by every later update: a live batch
+ * then costs a cache lookup per sample in the window instead of a new row. Rows are
+ * shared, so nothing may mutate them. Weak on both keys: dropped samples free theirs.
+ */
+const rowCaches = new WeakMap<object, WeakMap<Sample, Row<string>>>();
+
+function rowCacheFor<K extends string>(fields: Fields<K>): WeakMap<Sample, Row<K>> {
+  let cache = rowCaches.get(fields);
+  if (!cache) rowCaches.set(fields, (cache = new WeakMap()));
+  return cache as WeakMap<Sample, Row<K>>;
+}
+
 /**
  * Rows for the samples from `startIndex`, with an all-null row wherever two samples
  * are further apart than three intervals (a blocked loop, a sleeping laptop).
@@ -57,6 +71,7 @@ export function buildRows<K extends string>(
   intervalMs: number,
 ): Row<K>[] {
   const keys = Object.keys(fields) as K[];
+  const cache = rowCacheFor(fields);
   const rows: Row<K>[] = [];
   const gapRow = (t: number): Row<K> => {
     const r = { t } as Row<K>;
@@ -76,8 +91,12 @@ export function buildRows<K extends string>(
         prevDeltaMs = delta;
       }
     }
-    const r = { t: s.timestampMs } as Row<K>;
-    for (const k of keys) (r as Record<string, number | null>)[k] = fields[k](s);
+    let r = cache.get(s);
+    if (!r) {
+      r = { t: s.timestampMs } as Row<K>;
+      for (const k of keys) (r as Record<string, number | null>)[k] = fields[k](s);
+      cache.set(s, r);
+    }
     rows.push(r);
     prevMs = s.timestampMs;
   }
@@ -143,15 +162,28 @@ export function chartRows<K extends string>(
 const MB = 1024 * 1024;
 const mb = (v: number | null): number | null => (v === null ? null : v / MB);
 
-function gcTotals(s: Sample): { count: number; totalMs: number; majorMs: number } | null {
+interface GcTotals {
+  count: number;
+  totalMs: number;
+  majorMs: number;
+}
+
+/** Per sample, computed once: the KPIs sum it over the whole window on every update. */
+const gcTotalsCache = new WeakMap<Sample, GcTotals>();
+
+function gcTotals(s: Sample): GcTotals | null {
   if (!s.gc) return null;
+  let totals = gcTotalsCache.get(s);
+  if (totals) return totals;
   let count = 0;
   let totalMs = 0;
   for (const k of Object.values(s.gc) as GcKindStats[]) {
     count += k.count;
     totalMs += k.totalMs;
   }
-  return { count, totalMs, majorMs: s.gc.major?.totalMs ?? 0 };
+  totals = { count, totalMs, majorMs: s.gc.major?.totalMs ?? 0 };
+  gcTotalsCache.set(s, totals);
+  return totals;
 }
 
 export const memoryFields = {
