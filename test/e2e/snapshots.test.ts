@@ -53,6 +53,12 @@ describe('heap tools in the browser shell', () => {
     await expect
       .poll(() => page.getByTestId('gc-result').textContent(), { timeout: 30_000 })
       .toMatch(/Heap used .+ → .+ freed .+ in /);
+    // The GC is marked on the charts' timeline.
+    await expect
+      .poll(() => page.locator('[data-testid="memory-chart"] .timeline-marker-gc').count(), {
+        timeout: 15_000,
+      })
+      .toBe(1);
 
     await page.getByTestId('snapshot-button').click();
     // The pre-flight may ask on a small machine (F14): confirm like a user would.

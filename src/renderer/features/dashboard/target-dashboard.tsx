@@ -4,6 +4,7 @@ import type { Sample, TargetInfo } from '../../../shared/model';
 import { setSampleInterval } from '../../commands';
 import { formatMs, formatPercent } from '../../components/format';
 import { LIVE_UPDATE_MEASURE, LIVE_UPDATE_START_MARK, actions } from '../../store/actions';
+import { heapToolsSelectors } from '../../store/heap-tools-slice';
 import { useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
 import { TIME_RANGES, rangeSpanMs, uiSelectors } from '../../store/ui-slice';
@@ -111,30 +112,12 @@ function Controls({ target }: { target: TargetInfo }) {
   );
 }
 
-/** Runs `fn` in a fresh task: after every render the current task still flushes. */
-function afterCurrentTask(fn: () => void): void {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    fn();
-  };
-  channel.port2.postMessage(null);
-}
-
-/**
- * Measures from the store write of a live batch to the charts' DOM commit. Recharts 3
- * hands `data` to its own store in a passive effect, so the lines are redrawn by
- * follow-up commits that React flushes synchronously later in the same task; the
- * measure ends in the next task so it covers them, not just the first commit.
- */
+/** Measures from the store write of a live batch to the charts' DOM commit. */
 function useLiveUpdateMeasure(samples: readonly Sample[]): void {
   useLayoutEffect(() => {
     if (performance.getEntriesByName(LIVE_UPDATE_START_MARK, 'mark').length === 0) return;
-    afterCurrentTask(() => {
-      if (performance.getEntriesByName(LIVE_UPDATE_START_MARK, 'mark').length === 0) return;
-      performance.measure(LIVE_UPDATE_MEASURE, LIVE_UPDATE_START_MARK);
-      performance.clearMarks(LIVE_UPDATE_START_MARK);
-    });
+    performance.measure(LIVE_UPDATE_MEASURE, LIVE_UPDATE_START_MARK);
+    performance.clearMarks(LIVE_UPDATE_START_MARK);
   }, [samples]);
 }
 
@@ -144,7 +127,8 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
   const window = useMemo(() => timeWindow(samples, rangeSpanMs(range)), [samples, range]);
   const kpis = useMemo(() => computeKpis(samples, window.startIndex), [samples, window]);
   useLiveUpdateMeasure(samples);
-  const common = { samples, window, intervalMs: target.intervalMs };
+  const markers = useDashboard(heapToolsSelectors.markers(target.id));
+  const common = { samples, window, intervalMs: target.intervalMs, markers };
   return (
     <main className="dashboard" aria-label={`Process ${target.title}`}>
       <header className="dashboard-header">
