@@ -97,7 +97,7 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
       ei++;
       const t = edges[base + eTypeOff]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const to = edges[base + eToOff]! / nfc;
+      const to = edges[base + eToOff]!;
       if (visited[to] === 1) continue;
       visited[to] = 1;
       stackEdge[sp - 1] = ei;
@@ -125,7 +125,7 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
       const base = ei * efc;
       const t = edges[base + eTypeOff]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const toPost = nodeToPost[edges[base + eToOff]! / nfc]!;
+      const toPost = nodeToPost[edges[base + eToOff]!]!;
       if (toPost !== NONE) firstRetainer[toPost + 1]!++;
     }
   }
@@ -139,7 +139,7 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
       const base = ei * efc;
       const t = edges[base + eTypeOff]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const toPost = nodeToPost[edges[base + eToOff]! / nfc]!;
+      const toPost = nodeToPost[edges[base + eToOff]!]!;
       if (toPost !== NONE) retainers[fill[toPost]!++] = fromPost;
     }
   }
@@ -179,7 +179,7 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
         changed = true;
         const n = postToNode[p]!;
         for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
-          const toPost = nodeToPost[edges[ei * efc + eToOff]! / nfc]!;
+          const toPost = nodeToPost[edges[ei * efc + eToOff]!]!;
           if (toPost !== NONE) affected[toPost] = 1;
         }
       }
@@ -198,32 +198,44 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
   for (let p = 0; p < rootPost; p++) retainedPost[dom[p]!]! += retainedPost[p]!;
   progress('retained', 1);
 
-  // Class of every node.
+  // Class of every node: object-like types are keyed by name, others share one class
+  // per type. Flat lookup tables instead of maps: this runs once per node.
   const classOf = new Uint32Array(nodeCount);
   const classNames: string[] = [];
   const classIndex = new Map<string, number>();
-  const byTypeName = new Map<number, Map<number, number>>();
+  const classFor = (cname: string): number => {
+    let c = classIndex.get(cname);
+    if (c === undefined) {
+      c = classNames.length;
+      classNames.push(cname);
+      classIndex.set(cname, c);
+    }
+    return c;
+  };
+  const byName = new Int32Array(raw.strings.length).fill(-1);
+  const byType = new Int32Array(nodeTypes.length).fill(-1);
+  const namedType = new Uint8Array(nodeTypes.length);
+  nodeTypes.forEach((t, k) => {
+    if (t === 'object' || t === 'native') namedType[k] = 1;
+    else if (t === 'synthetic') namedType[k] = 2;
+  });
   const typeOff = raw.nodeTypeOffset;
   const nameOff = raw.nodeNameOffset;
   for (let n = 0; n < nodeCount; n++) {
     const t = nodes[n * nfc + typeOff]!;
-    const nameIdx = nodes[n * nfc + nameOff]!;
-    let perType = byTypeName.get(t);
-    if (!perType) byTypeName.set(t, (perType = new Map()));
-    const typeName = nodeTypes[t] ?? 'unknown';
-    // Only object-like types are keyed by name; others share one class per type.
-    const key =
-      typeName === 'object' || typeName === 'native' || typeName === 'synthetic' ? nameIdx : -1;
-    let c = perType.get(key);
-    if (c === undefined) {
-      const cname = classNameFor(typeName, raw.strings[nameIdx] ?? '');
-      c = classIndex.get(cname);
-      if (c === undefined) {
-        c = classNames.length;
-        classNames.push(cname);
-        classIndex.set(cname, c);
-      }
-      perType.set(key, c);
+    const kind = namedType[t]!;
+    let c: number;
+    if (kind === 0) {
+      c = byType[t]!;
+      if (c === -1) byType[t] = c = classFor(classNameFor(nodeTypes[t] ?? 'unknown', ''));
+    } else if (kind === 1) {
+      const nameIdx = nodes[n * nfc + nameOff]!;
+      c = byName[nameIdx]!;
+      if (c === -1)
+        byName[nameIdx] = c = classFor(classNameFor('object', raw.strings[nameIdx] ?? ''));
+    } else {
+      // Synthetic nodes are few (roots): no table.
+      c = classFor(classNameFor('synthetic', raw.strings[nodes[n * nfc + nameOff]!] ?? ''));
     }
     classOf[n] = c;
   }

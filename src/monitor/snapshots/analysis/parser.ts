@@ -22,6 +22,7 @@ export interface RawSnapshot {
   nodeFieldCount: number;
   edgeFieldCount: number;
   nodes: Uint32Array;
+  /** Edge fields; after close() the to_node field holds node ordinals, not indexes. */
   edges: Uint32Array;
   strings: string[];
   /** Field offsets, looked up from meta. */
@@ -423,10 +424,12 @@ export class HeapSnapshotParser {
 
   #strInString(b: Buffer, i: number): number {
     const n = b.length;
-    const start = i;
+    let start = i;
     let escape = this.#strEscape;
+    let high = 0;
     for (; i < n; i++) {
       const c = b[i]!;
+      high |= c;
       if (escape) {
         escape = false;
         continue;
@@ -435,12 +438,40 @@ export class HeapSnapshotParser {
         escape = true;
         this.#strHasEscape = true;
       } else if (c === 0x22) {
-        this.#appendStr(b, start, i);
+        if (
+          this.#strParts.length === 0 &&
+          !this.#strHasEscape &&
+          i - start <= this.#maxStringChars
+        ) {
+          // Fast path (most strings): whole, unescaped and short, inside this chunk.
+          this.#strings.push(b.toString((high & 0x80) === 0 ? 'latin1' : 'utf8', start, i));
+        } else {
+          this.#appendStr(b, start, i);
+          this.#finishString();
+        }
         this.#strEscape = false;
-        this.#finishString();
-        this.#expectValue = false;
+        // Go straight on to the next string when `,"` follows in this chunk.
+        let k = i + 1;
+        while (k < n && isWs(b[k]!)) k++;
+        if (k < n && b[k] === 0x2c) {
+          k++;
+          while (k < n && isWs(b[k]!)) k++;
+          if (k < n && b[k] === 0x22) {
+            this.#strParts = [];
+            this.#strBytes = 0;
+            this.#strHasEscape = false;
+            this.#strTruncated = false;
+            start = k + 1;
+            i = k;
+            high = 0;
+            continue;
+          }
+          this.#expectValue = true;
+        } else {
+          this.#expectValue = false;
+        }
         this.#state = S.StrArray;
-        return i + 1;
+        return k;
       } else if (c < 0x20) {
         throw invalid('a string holds a raw control character.');
       }
@@ -635,6 +666,9 @@ function validate(raw: RawSnapshot): void {
     if (to >= nodesLen || to % nfc !== 0) {
       throw invalid(`edge ${i / efc} points to ${to}, which is not a node.`);
     }
+    // From here on to_node holds the node ordinal, which saves a division per edge
+    // in every later pass.
+    edges[i + raw.edgeToNodeOffset] = to / nfc;
     if (indexTypes[type] === 0 && edges[i + raw.edgeNameOffset]! >= stringCount) {
       throw invalid(
         `edge ${i / efc} names string ${edges[i + raw.edgeNameOffset]!}, out of range.`,

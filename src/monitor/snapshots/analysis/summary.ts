@@ -179,7 +179,7 @@ export function retainerPath(g: HeapGraph, className: string): RetainerPath {
       const base = ei * efc;
       const t = edges[base + raw.edgeTypeOffset]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const to = edges[base + raw.edgeToNodeOffset]! / nfc;
+      const to = edges[base + raw.edgeToNodeOffset]!;
       if (parentNode[to] !== NONE) continue;
       parentNode[to] = n;
       parentEdge[to] = ei;
