@@ -146,7 +146,7 @@ describe('heap snapshot capture', () => {
   });
 
   it('refuses a second capture while one runs (F21), and cancel leaves no file nor late chunks in the next one', async () => {
-    const f = await startFixture('heap-objects.js', { args: ['150000'] });
+    const f = await startFixture('heap-objects.js', { args: ['80000'] });
     const { m, dir } = await setup({ machine: roomy });
     const t = await m.attach({ port: f.port! });
     const first = m.takeHeapSnapshot({ targetId: t.id });
