@@ -7,6 +7,7 @@ import type { TargetId, TargetInfo } from '../shared/model';
 import type { ExportReportResult, MetricsStatus } from '../shared/report-model';
 import { connectHeapTools, rehydrateHeapTools } from './features/snapshots/heap-tools-client';
 import { connectPools, rehydratePools } from './features/pools/pools-client';
+import { connectAlerts, rehydrateAlerts } from './features/alerts/alerts-client';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
@@ -45,6 +46,10 @@ export async function rehydrate(monitor: MonitorApi): Promise<void> {
     monitor,
     targets.filter((t) => t.status !== 'detached').map((t) => t.id),
   );
+  await rehydrateAlerts(
+    monitor,
+    targets.map((t) => t.id),
+  );
   await rehydrateHeapTools(
     monitor,
     targets.filter((t) => t.status !== 'detached').map((t) => t.id),
@@ -63,11 +68,13 @@ export function startClient(): () => void {
   connection = conn;
   const offSamples = conn.api.on('samples', (batch) => actions.samplesReceived(batch));
   const offTargets = conn.api.on('targets', (list) => actions.targetsReceived(list));
+  const offAlerts = connectAlerts(conn.api);
   const offHeapTools = connectHeapTools(conn.api);
   const offPools = connectPools(conn.api);
   return () => {
     offSamples();
     offTargets();
+    offAlerts();
     offHeapTools();
     offPools();
     conn.close();

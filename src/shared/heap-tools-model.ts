@@ -17,7 +17,7 @@ export interface GcResult {
 export interface TimelineMarker {
   targetId: TargetId;
   atMs: number;
-  kind: 'gc' | 'snapshot';
+  kind: 'gc' | 'snapshot' | 'alert';
   /** Short text for the chart label. */
   label: string;
 }

@@ -2,6 +2,7 @@
 // update functions; the module-level actions in actions.ts are the only writers.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import { initialAlertsSlice, type AlertsSlice } from './alerts-slice';
 import { initialHeapToolsSlice, type HeapToolsSlice } from './heap-tools-slice';
 import { initialPoolsSlice, type PoolsSlice } from './pools-slice';
 import { initialProcessesSlice, type ProcessesSlice } from './processes-slice';
@@ -14,6 +15,7 @@ export type DashboardState = ProcessesSlice &
   SamplesSlice &
   UiSlice &
   HeapToolsSlice &
+  AlertsSlice &
   PoolsSlice;
 
 export function initialDashboardState(): DashboardState {
@@ -23,6 +25,7 @@ export function initialDashboardState(): DashboardState {
     ...initialSamplesSlice,
     ...initialUiSlice,
     ...initialHeapToolsSlice,
+    ...initialAlertsSlice,
     ...initialPoolsSlice,
   };
 }

@@ -4,7 +4,11 @@
 import { ReferenceLine } from 'recharts';
 import type { TimelineMarker } from '../../../shared/heap-tools-model';
 
-const COLORS: Record<TimelineMarker['kind'], string> = { gc: '#64748b', snapshot: '#0ea5e9' };
+const COLORS: Record<TimelineMarker['kind'], string> = {
+  gc: '#64748b',
+  snapshot: '#0ea5e9',
+  alert: '#dc2626',
+};
 
 export function markerLines(
   markers: readonly TimelineMarker[] | undefined,

@@ -14,6 +14,7 @@ import {
 import { formatAgo } from '../../components/format';
 import { usePolling } from '../../components/hooks';
 import { actions } from '../../store/actions';
+import { AlertBadge } from '../alerts/alert-badge';
 import { processSelectors } from '../../store/processes-slice';
 import { dashboardStore, useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
@@ -50,6 +51,7 @@ function TargetRow({ target, selected }: { target: TargetInfo; selected: boolean
           {target.pid !== null ? `PID ${target.pid} · ` : ''}port {target.port}
         </span>
         <span className={`status status-${target.status}`}>{STATUS_TEXT[target.status]}</span>
+        <AlertBadge targetId={target.id} />
         {target.warnings.length > 0 && (
           <span className="badge warn" title={target.warnings.join('\n')}>
             warning
