@@ -18,8 +18,7 @@ import {
   timeWindow,
 } from './chart-data';
 import { HeapToolsPanel } from '../snapshots/heap-tools-panel';
-import { AlertsSection } from '../alerts/alerts-section';
-import { useWithAlertMarkers } from '../alerts/alert-markers';
+import { ReportActions } from '../report/report-actions';
 import { KpiCards } from './kpi-cards';
 import { PoolPanel } from '../pools/pool-panel';
 import { TimeSeriesChart } from './time-series-chart';
@@ -148,13 +147,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
   const kpis = useMemo(() => computeKpis(samples, window.startIndex), [samples, window]);
   useLiveUpdateMeasure(samples);
   const markers = useDashboard(heapToolsSelectors.markers(target.id));
-  const markersWithAlerts = useWithAlertMarkers(target.id, markers);
-  const common = {
-    samples,
-    window,
-    intervalMs: target.intervalMs,
-    markers: markersWithAlerts,
-  };
+  const common = { samples, window, intervalMs: target.intervalMs, markers };
   return (
     <main className="dashboard" aria-label={`Process ${target.title}`}>
       <header className="dashboard-header">
@@ -172,6 +165,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           ))}
         </div>
         <Controls target={target} />
+        <ReportActions target={target} />
       </header>
       {samples.length === 0 ? (
         <p className="empty">
@@ -224,7 +218,6 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           </div>
         </>
       )}
-      <AlertsSection target={target} />
       <HeapToolsPanel target={target} />
       <PoolPanel target={target} />
     </main>
