@@ -82,6 +82,9 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
   const visited = new Uint8Array(nodeCount);
   const stackNode = new Uint32Array(nodeCount);
   const stackEdge = new Uint32Array(nodeCount);
+  // Essential edges into each node, counted during the DFS (which scans every edge of
+  // every reachable node exactly once): saves a pass over all edges.
+  const retainerCount = new Uint32Array(nodeCount);
   let post = 0;
   stackNode[0] = 0;
   stackEdge[0] = firstEdge[0]!;
@@ -98,6 +101,7 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
       const t = edges[base + eTypeOff]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
       const to = edges[base + eToOff]!;
+      retainerCount[to]!++;
       if (visited[to] === 1) continue;
       visited[to] = 1;
       stackEdge[sp - 1] = ei;
@@ -119,19 +123,13 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
 
   // Retainers through essential edges, reachable nodes only, in post-order space.
   const firstRetainer = new Uint32Array(reachableCount + 1);
-  for (let n = 0; n < nodeCount; n++) {
-    if (nodeToPost[n] === NONE) continue;
-    for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
-      const base = ei * efc;
-      const t = edges[base + eTypeOff]!;
-      if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const toPost = nodeToPost[edges[base + eToOff]!]!;
-      if (toPost !== NONE) firstRetainer[toPost + 1]!++;
-    }
+  for (let p = 0; p < reachableCount; p++) {
+    firstRetainer[p + 1] = firstRetainer[p]! + retainerCount[postToNode[p]!]!;
   }
-  for (let p = 0; p < reachableCount; p++) firstRetainer[p + 1]! += firstRetainer[p]!;
   const retainers = new Uint32Array(firstRetainer[reachableCount]!);
-  const fill = firstRetainer.slice(0, reachableCount);
+  // The DFS stack is free now: reuse it for the fill cursors.
+  const fill = stackNode;
+  fill.set(firstRetainer.subarray(0, reachableCount));
   for (let n = 0; n < nodeCount; n++) {
     const fromPost = nodeToPost[n]!;
     if (fromPost === NONE) continue;
