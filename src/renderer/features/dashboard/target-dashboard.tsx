@@ -18,6 +18,8 @@ import {
   timeWindow,
 } from './chart-data';
 import { HeapToolsPanel } from '../snapshots/heap-tools-panel';
+import { AlertsSection } from '../alerts/alerts-section';
+import { useWithAlertMarkers } from '../alerts/alert-markers';
 import { ReportActions } from '../report/report-actions';
 import { KpiCards } from './kpi-cards';
 import { PoolPanel } from '../pools/pool-panel';
@@ -147,7 +149,13 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
   const kpis = useMemo(() => computeKpis(samples, window.startIndex), [samples, window]);
   useLiveUpdateMeasure(samples);
   const markers = useDashboard(heapToolsSelectors.markers(target.id));
-  const common = { samples, window, intervalMs: target.intervalMs, markers };
+  const markersWithAlerts = useWithAlertMarkers(target.id, markers);
+  const common = {
+    samples,
+    window,
+    intervalMs: target.intervalMs,
+    markers: markersWithAlerts,
+  };
   return (
     <main className="dashboard" aria-label={`Process ${target.title}`}>
       <header className="dashboard-header">
@@ -218,6 +226,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           </div>
         </>
       )}
+      <AlertsSection target={target} />
       <HeapToolsPanel target={target} />
       <PoolPanel target={target} />
     </main>
