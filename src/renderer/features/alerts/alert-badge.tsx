@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { TargetId } from '../../../shared/model';
 import { alertsSelectors, badgeInfo } from '../../store/alerts-slice';
 import { useDashboard } from '../../store/store';
+import './alerts.css';
 
 export function AlertBadge({ targetId }: { targetId: TargetId }) {
   const alerts = useDashboard(alertsSelectors.alerts(targetId));

@@ -4,6 +4,7 @@ import type { TargetInfo } from '../../../shared/model';
 import { LeakKpiCard, LeakPanel } from '../leaks/leak-panel';
 import { RecommendationsPanel } from '../recommendations/recommendations-panel';
 import { AlertsPanel } from './alerts-panel';
+import './alerts.css';
 
 export function AlertsSection({ target }: { target: TargetInfo }) {
   return (
