@@ -141,6 +141,7 @@ export class ResourceManager implements Monitor {
       options.dataDir,
       (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
     );
+    this.#store.addFn(() => this.#heapTools.dispose());
     this.#analysis = new AnalysisRequests({
       getSnapshot: (id) => this.#heapTools.library.get(id),
       emit: (payload) => this.#emit('analysisProgress', payload),
@@ -276,6 +277,11 @@ export class ResourceManager implements Monitor {
     this.#heapTools.startSampling(a);
   stopAllocationSampling = (a: RequestArgs<'stopAllocationSampling'>) =>
     this.#heapTools.stopSampling(a);
+  uploadSnapshotBegin = (a: RequestArgs<'uploadSnapshotBegin'>) => this.#heapTools.uploadBegin(a);
+  uploadSnapshotChunk = (a: RequestArgs<'uploadSnapshotChunk'>) => this.#heapTools.uploadChunk(a);
+  uploadSnapshotFinish = (a: RequestArgs<'uploadSnapshotFinish'>) =>
+    this.#heapTools.uploadFinish(a);
+  uploadSnapshotAbort = (a: RequestArgs<'uploadSnapshotAbort'>) => this.#heapTools.uploadAbort(a);
 
   // ---- snapshot analysis (logic in snapshots/analysis/requests.ts) -------------------
   analyzeSnapshot = (a: RequestArgs<'analyzeSnapshot'>) => this.#analysis.analyzeSnapshot(a);

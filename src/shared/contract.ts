@@ -112,6 +112,17 @@ export interface Requests {
   };
   /** Stops sampling and returns the top sites by self size (default 10). */
   stopAllocationSampling: { args: { targetId: TargetId; top?: number }; result: AllocationProfile };
+  /** Import by upload (drag and drop): begin, pieces in order (base64, <= 512 KB), finish. */
+  uploadSnapshotBegin: {
+    args: { fileName: string; sizeBytes: number };
+    result: { uploadId: string };
+  };
+  uploadSnapshotChunk: {
+    args: { uploadId: string; offset: number; dataBase64: string };
+    result: { receivedBytes: number };
+  };
+  uploadSnapshotFinish: { args: { uploadId: string }; result: SnapshotRecord };
+  uploadSnapshotAbort: { args: { uploadId: string }; result: null };
   // ---- heap snapshot analysis, in a child process (src/monitor/snapshots/analysis) ----
   /** Summary by class (top rows, default 50) and, with className, its retainer path. */
   analyzeSnapshot: {
@@ -199,6 +210,10 @@ export const REQUEST_NAMES = [
   'importSnapshot',
   'startAllocationSampling',
   'stopAllocationSampling',
+  'uploadSnapshotBegin',
+  'uploadSnapshotChunk',
+  'uploadSnapshotFinish',
+  'uploadSnapshotAbort',
   'getPools',
   'emergencyCleanup',
   'getCleanupStats',

@@ -121,6 +121,10 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     stopMetrics: () => Promise.reject(new Error('not in this benchmark')),
     getMetricsStatus: () => Promise.reject(new Error('not in this benchmark')),
     stopAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
+    uploadSnapshotBegin: () => Promise.reject(new Error('not in this benchmark')),
+    uploadSnapshotChunk: () => Promise.reject(new Error('not in this benchmark')),
+    uploadSnapshotFinish: () => Promise.reject(new Error('not in this benchmark')),
+    uploadSnapshotAbort: () => Promise.reject(new Error('not in this benchmark')),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -73,6 +73,10 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     stopMetrics: notAttached,
     getMetricsStatus: notAttached,
     stopAllocationSampling: notAttached,
+    uploadSnapshotBegin: notAttached,
+    uploadSnapshotChunk: notAttached,
+    uploadSnapshotFinish: notAttached,
+    uploadSnapshotAbort: notAttached,
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

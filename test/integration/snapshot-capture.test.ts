@@ -255,4 +255,52 @@ describe('heap snapshot capture', () => {
     expect((await cli('delete', rec.id)).stdout).toMatch(/deleted/);
     expect((await cli('list')).stdout).toMatch(/^1 snapshot\(s\) in /);
   });
+
+  it('imports by upload in ordered pieces (drag and drop), refusing bad pieces and bad files', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['2000'] });
+    const { m, dir } = await setup({ machine: roomy });
+    const t = await m.attach({ port: f.port! });
+    const rec = await m.takeHeapSnapshot({ targetId: t.id });
+    const bytes = await readFile(rec.path);
+    const piece = 512 * 1024;
+    const { uploadId } = await m.uploadSnapshotBegin({
+      fileName: 'C:\\dumps\\x.heapsnapshot',
+      sizeBytes: bytes.length,
+    });
+    await expectCode(
+      m.uploadSnapshotChunk({ uploadId, offset: 5, dataBase64: 'AAAA' }),
+      ErrorCodes.BAD_ARGUMENT,
+    );
+    for (let off = 0; off < bytes.length; off += piece) {
+      const dataBase64 = bytes.subarray(off, off + piece).toString('base64');
+      await m.uploadSnapshotChunk({ uploadId, offset: off, dataBase64 });
+    }
+    const imported = await m.uploadSnapshotFinish({ uploadId });
+    expect(imported).toMatchObject({
+      source: 'imported',
+      title: 'x.heapsnapshot',
+      sizeBytes: bytes.length,
+    });
+    expect((await readFile(imported.path)).equals(bytes)).toBe(true);
+
+    const junk = Buffer.from('not a heap snapshot at all');
+    const second = await m.uploadSnapshotBegin({ fileName: 'junk', sizeBytes: junk.length });
+    await m.uploadSnapshotChunk({
+      uploadId: second.uploadId,
+      offset: 0,
+      dataBase64: junk.toString('base64'),
+    });
+    await expectCode(
+      m.uploadSnapshotFinish({ uploadId: second.uploadId }),
+      ErrorCodes.SNAPSHOT_INVALID,
+    );
+    const third = await m.uploadSnapshotBegin({ fileName: 'big', sizeBytes: 3 });
+    await expectCode(
+      m.uploadSnapshotChunk({ uploadId: third.uploadId, offset: 0, dataBase64: 'AAAAAAAA' }),
+      ErrorCodes.BAD_ARGUMENT,
+    );
+    // Nothing half-written stays behind; the library has the capture and the import.
+    expect((await readdir(dir)).filter((n) => n.includes('.upload-'))).toEqual([]);
+    expect((await m.listSnapshots({})).snapshots).toHaveLength(2);
+  });
 });

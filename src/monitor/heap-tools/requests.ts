@@ -4,6 +4,7 @@
 import type { RequestArgs, RequestResult } from '../../shared/contract';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { SnapshotLibrary, defaultDataDir } from '../snapshots/library';
+import { SnapshotUploads } from '../snapshots/upload';
 import type { HeapToolsFeature } from './heap-tools-feature';
 
 const MAX_TOP = 100;
@@ -22,6 +23,7 @@ function obj(args: unknown): Record<string, unknown> {
 
 export class HeapToolsRequests {
   readonly library: SnapshotLibrary;
+  readonly #uploads: SnapshotUploads;
 
   constructor(
     dataDir: string | undefined,
@@ -29,6 +31,7 @@ export class HeapToolsRequests {
     private readonly feature: (targetId: unknown) => HeapToolsFeature,
   ) {
     this.library = new SnapshotLibrary(dataDir ?? defaultDataDir());
+    this.#uploads = new SnapshotUploads(this.library);
   }
 
   async collectGarbage(
@@ -112,5 +115,36 @@ export class HeapToolsRequests {
       throw bad(`top must be a whole number between 1 and ${MAX_TOP}.`);
     }
     return this.feature(a.targetId).stopSampling((a.top as number | undefined) ?? 10);
+  }
+
+  async uploadBegin(
+    args: RequestArgs<'uploadSnapshotBegin'>,
+  ): Promise<RequestResult<'uploadSnapshotBegin'>> {
+    const a = obj(args);
+    return this.#uploads.begin(a.fileName, a.sizeBytes);
+  }
+
+  async uploadChunk(
+    args: RequestArgs<'uploadSnapshotChunk'>,
+  ): Promise<RequestResult<'uploadSnapshotChunk'>> {
+    const a = obj(args);
+    return this.#uploads.chunk(a.uploadId, a.offset, a.dataBase64);
+  }
+
+  async uploadFinish(
+    args: RequestArgs<'uploadSnapshotFinish'>,
+  ): Promise<RequestResult<'uploadSnapshotFinish'>> {
+    return this.#uploads.finish(obj(args).uploadId);
+  }
+
+  async uploadAbort(
+    args: RequestArgs<'uploadSnapshotAbort'>,
+  ): Promise<RequestResult<'uploadSnapshotAbort'>> {
+    return this.#uploads.abort(obj(args).uploadId);
+  }
+
+  /** Drops unfinished uploads (their partial files) when the monitor shuts down. */
+  async dispose(): Promise<void> {
+    await this.#uploads.dispose();
   }
 }
