@@ -368,31 +368,55 @@ export class HeapSnapshotParser {
   }
 
   // The hot loop: non-negative integers separated by commas, straight into the array.
+  // A number is read by a tight inner loop; only a number cut by the chunk end keeps
+  // state (cur, inNumber) for the next chunk.
   #numArray(b: Buffer, i: number): number {
     const target = this.#target!;
     const cap = target.length;
     const n = b.length;
     let pos = this.#pos;
-    let cur = this.#cur;
-    let inNumber = this.#inNumber;
     let expectValue = this.#expectValue;
-    for (; i < n; i++) {
-      const c = b[i]!;
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
+    let c: number;
+    if (this.#inNumber) {
+      // Finish the number the previous chunk cut.
+      let v = this.#cur;
+      while (i < n && (c = b[i]!) >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        i++;
+      }
+      if (i === n) {
+        this.#cur = v;
+        return n;
+      }
+      this.#inNumber = false;
+      this.#cur = 0;
+      if (v > UINT32_MAX) throw invalid(`a number in "${this.#key}" is out of range.`);
+      if (pos >= cap) throw invalid(`"${this.#key}" is longer than the header announces.`);
+      target[pos++] = v;
+      expectValue = false;
+    }
+    while (i < n) {
+      c = b[i]!;
+      if (c >= 48 && c <= 57) {
         if (!expectValue)
           throw invalid(`missing "," in "${this.#key}" (byte ${this.#offset(b, i)}).`);
-        cur = cur * 10 + d;
-        inNumber = true;
-        continue;
-      }
-      if (inNumber) {
-        if (cur > UINT32_MAX) throw invalid(`a number in "${this.#key}" is out of range.`);
+        let v = c - 48;
+        i++;
+        while (i < n && (c = b[i]!) >= 48 && c <= 57) {
+          v = v * 10 + (c - 48);
+          i++;
+        }
+        if (i === n) {
+          // Cut by the chunk end: the next chunk may hold more digits.
+          this.#cur = v;
+          this.#inNumber = true;
+          break;
+        }
+        if (v > UINT32_MAX) throw invalid(`a number in "${this.#key}" is out of range.`);
         if (pos >= cap) throw invalid(`"${this.#key}" is longer than the header announces.`);
-        target[pos++] = cur;
-        cur = 0;
-        inNumber = false;
+        target[pos++] = v;
         expectValue = false;
+        // c is the non-digit after the number: handled below.
       }
       if (c === 0x2c) {
         if (expectValue)
@@ -414,12 +438,11 @@ export class HeapSnapshotParser {
           `"${this.#key}" holds something that is not a non-negative integer (byte ${this.#offset(b, i)}).`,
         );
       }
+      i++;
     }
     this.#pos = pos;
-    this.#cur = cur;
-    this.#inNumber = inNumber;
     this.#expectValue = expectValue;
-    return i;
+    return n;
   }
 
   #strInString(b: Buffer, i: number): number {

@@ -8,7 +8,7 @@ import type {
   SnapshotMeta,
   SnapshotSummary,
 } from '../../../shared/snapshot-model';
-import { NONE, type HeapGraph } from './graph';
+import { NONE, takeScratch, type HeapGraph } from './graph';
 
 const MAX_NAME_CHARS = 200;
 
@@ -57,15 +57,17 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
   // Dominator tree children (counting sort), then a DFS from the root that adds a node's
   // retained size to its class only when no ancestor of the same class is open.
   const rootPost = reachableCount - 1;
-  const firstChild = new Uint32Array(reachableCount + 1);
+  const firstChild = takeScratch(g, reachableCount + 1);
   for (let p = 0; p < rootPost; p++) firstChild[dom[p]! + 1]!++;
   for (let p = 0; p < reachableCount; p++) firstChild[p + 1]! += firstChild[p]!;
-  const children = new Uint32Array(Math.max(0, rootPost));
-  const fill = firstChild.slice(0, reachableCount);
+  const children = takeScratch(g, Math.max(0, rootPost));
+  const stackPost = takeScratch(g, reachableCount);
+  const stackChild = takeScratch(g, reachableCount);
+  // stackPost is free until the DFS below: it holds the fill cursors first.
+  const fill = stackPost;
+  fill.set(firstChild.subarray(0, reachableCount));
   for (let p = 0; p < rootPost; p++) children[fill[dom[p]!]!++] = p;
   const open = new Uint32Array(classCount);
-  const stackPost = new Uint32Array(reachableCount);
-  const stackChild = new Uint32Array(reachableCount);
   let sp = 0;
   const enter = (p: number): void => {
     const c = classOf[postToNode[p]!]!;
