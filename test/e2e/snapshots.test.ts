@@ -97,6 +97,12 @@ describe('heap tools in the browser shell', () => {
     await table.waitFor({ timeout: 30_000 });
     expect(await table.textContent()).toContain('allocateResdashHotspot');
     await page.screenshot({ path: artifact('snapshot-library-analysis.png'), fullPage: true });
+
+    // Import through the page (drag and drop / file picker uploads the bytes).
+    const first = await monitor.listSnapshots({});
+    await page.getByTestId('import-file').setInputFiles(first.snapshots[0]!.path);
+    await expect.poll(() => row.count(), { timeout: 60_000 }).toBe(2);
+    expect(await row.first().textContent()).toContain('imported');
     expect(errors).toEqual([]);
   });
 });

@@ -156,3 +156,43 @@ export async function diffSnapshots(beforeId: string, afterId: string): Promise<
   );
   if (diff) heapToolsActions.diffReceived(beforeId, afterId, diff);
 }
+
+/** Same size as the core's limit per piece (512 KB): a bridge frame stays under 1 MB. */
+const UPLOAD_PIECE_BYTES = 512 * 1024;
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+/** Drag and drop: the page cannot know a dropped file's path, so it sends the bytes. */
+export async function uploadSnapshotFile(
+  file: Blob & { name: string },
+  onProgress: (fraction: number) => void,
+): Promise<void> {
+  await guarded('import', async () => {
+    const { uploadId } = await api().uploadSnapshotBegin({
+      fileName: file.name,
+      sizeBytes: file.size,
+    });
+    try {
+      for (let offset = 0; offset < file.size; offset += UPLOAD_PIECE_BYTES) {
+        const piece = new Uint8Array(
+          await file.slice(offset, offset + UPLOAD_PIECE_BYTES).arrayBuffer(),
+        );
+        await api().uploadSnapshotChunk({ uploadId, offset, dataBase64: toBase64(piece) });
+        onProgress(Math.min(1, (offset + piece.length) / file.size));
+      }
+      await api().uploadSnapshotFinish({ uploadId });
+    } catch (err) {
+      await api()
+        .uploadSnapshotAbort({ uploadId })
+        .catch(() => undefined);
+      throw err;
+    }
+  });
+  await refreshLibrary();
+}

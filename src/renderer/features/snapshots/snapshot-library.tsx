@@ -1,5 +1,5 @@
 // The snapshot library: captured and imported snapshots with time, size, heap and pid;
-// the folder path with a copy button; delete; import by path.
+// the folder path with a copy button; delete; import by drag and drop, file picker or path.
 import { useState } from 'react';
 import { formatBytes, formatClock } from '../../components/format';
 import { heapToolsSelectors } from '../../store/heap-tools-slice';
@@ -9,6 +9,7 @@ import {
   deleteSnapshot,
   importSnapshot,
   refreshLibrary,
+  uploadSnapshotFile,
 } from './heap-tools-client';
 import { SnapshotDiffPanel, SnapshotSummaryTable } from './snapshot-analysis';
 
@@ -21,6 +22,13 @@ export function SnapshotLibraryCard() {
   const importing = useDashboard(heapToolsSelectors.busy('import'));
   const analysing = useDashboard(heapToolsSelectors.busy('analyze'));
   const [path, setPath] = useState('');
+  const [uploaded, setUploaded] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const upload = (file: File | undefined): void => {
+    if (!file) return;
+    setUploaded(0);
+    void uploadSnapshotFile(file, setUploaded).finally(() => setUploaded(null));
+  };
   return (
     <section className="card heap-card heap-library" aria-label="Snapshot library">
       <header>
@@ -90,6 +98,38 @@ export function SnapshotLibraryCard() {
       )}
       {library && <SnapshotDiffPanel snapshots={library.snapshots} />}
       <SnapshotSummaryTable />
+      <div
+        className={`drop-zone${dragging ? ' dragging' : ''}`}
+        data-testid="drop-zone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          upload(e.dataTransfer.files[0]);
+        }}
+      >
+        {uploaded !== null ? (
+          <span>Importing… {Math.floor(uploaded * 100)} %</span>
+        ) : (
+          <label>
+            Drop a .heapsnapshot here or{' '}
+            <input
+              type="file"
+              accept=".heapsnapshot,application/json"
+              data-testid="import-file"
+              disabled={importing}
+              onChange={(e) => {
+                upload(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        )}
+      </div>
       <form
         className="inline"
         onSubmit={(e) => {
