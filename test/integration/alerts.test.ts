@@ -106,6 +106,27 @@ describe('alerts on a real process', () => {
     expect(a.message).toMatch(/Event-loop delay reached/);
   });
 
+  it('a saturated pool (agent-published undici Pool, 4 connections, 6 held requests) raises pool-saturation', async () => {
+    const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
+    const m = await monitor();
+    const t = await m.attach({ port: f.port!, intervalMs: 250 });
+    const saturated = until(
+      m,
+      (e) =>
+        e.alert.rule === 'pool-saturation' && e.alert.subject === 'upstream' ? e.alert : undefined,
+      20_000,
+    );
+    f.command('load 6');
+    await f.waitFor(/^loaded 6/m);
+    const a = await saturated;
+    expect(a).toMatchObject({ targetId: t.id, severity: 'critical', unit: 'percent', limit: 100 });
+    expect(a.value).toBeGreaterThanOrEqual(90);
+    expect(a.message).toMatch(
+      /^Pool upstream is \d+ % utilized .*raise the pool max or find the slow holders/,
+    );
+    f.command('release');
+  });
+
   it('bad input is one clear error and changes nothing', async () => {
     const f = await startFixture('idle.js');
     const m = await monitor();

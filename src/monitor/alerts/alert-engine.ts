@@ -20,7 +20,7 @@ import {
   type Limits,
 } from '../../shared/alert-model';
 import { GC_KINDS, type Sample } from '../../shared/model';
-import type { PoolSample } from '../../shared/pool-model';
+import { POOL_WAITING_SATURATION_MS, type PoolSample } from '../../shared/pool-model';
 import { formatValue } from './format';
 
 export const CLEAR_AFTER_MS_DEFAULT = 10_000;
@@ -206,7 +206,9 @@ export class AlertEngine {
         if (p.error) continue;
         let pct = p.max !== null && p.max > 0 ? (p.inUse / p.max) * 100 : 0;
         // Callers queueing for a while means the pool is full whatever its max says.
-        if (p.waiting > 0 && pools.waitingForMs(p.name) >= 5_000) pct = Math.max(pct, 100);
+        if (p.waiting > 0 && pools.waitingForMs(p.name) >= POOL_WAITING_SATURATION_MS) {
+          pct = Math.max(pct, 100);
+        }
         out.push({
           rule: 'pool-saturation',
           subject: p.name,
