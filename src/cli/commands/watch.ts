@@ -129,13 +129,14 @@ export const watchCommand: Command = {
       let leakState: string | null = null;
       unsubscribe.push(
         monitor.on('alert', (e) => {
-          if (e.targetId === attached.id) io.out(alertLine(e, values.json === true));
+          // Pool and class names are the target's text: no control characters on a terminal.
+          if (e.targetId === attached.id) io.out(printable(alertLine(e, values.json === true)));
         }),
         monitor.on('leak', (v) => {
           if (v.targetId !== attached.id) return;
           const line = leakLine(v, values.json === true, leakState);
           leakState = v.state;
-          if (line !== null) io.out(line);
+          if (line !== null) io.out(printable(line));
         }),
       );
       if (Object.keys(limits).length > 0) {
