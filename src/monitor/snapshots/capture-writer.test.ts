@@ -73,13 +73,14 @@ describe('CaptureWriter', () => {
           },
         }),
     });
-    const seen = new Promise((r) => w.onError(r));
+    const seen: string[] = [];
+    w.onError((e) => seen.push(e.code));
     w.write('chunk');
-    await seen;
     await expect(w.finish()).rejects.toMatchObject({
       code: ErrorCodes.SNAPSHOT_WRITE_FAILED,
       message: expect.stringMatching(/ENOSPC/),
     });
+    expect(seen).toEqual([ErrorCodes.SNAPSHOT_WRITE_FAILED]);
     expect(await readdir(dir)).toEqual([]);
   });
 
