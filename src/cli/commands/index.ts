@@ -1,10 +1,8 @@
 // The command table. A new command is one module here plus one line below.
 import { analyzeCommand } from './analyze';
 import { allocationsCommand } from './allocations';
-import { allocationsCommand } from './allocations';
 import type { Command } from './command';
 import { diffCommand } from './diff';
-import { gcCommand } from './gc';
 import { gcCommand } from './gc';
 import { helpCommand } from './help';
 import { listCommand } from './list';
@@ -12,7 +10,6 @@ import { metricsCommand } from './metrics';
 import { recordCommand } from './record';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
-import { snapshotCommand } from './snapshot';
 import { snapshotCommand } from './snapshot';
 import { watchCommand } from './watch';
 
@@ -25,9 +22,6 @@ export const COMMANDS: readonly Command[] = [
   metricsCommand,
   analyzeCommand,
   diffCommand,
-  gcCommand,
-  snapshotCommand,
-  allocationsCommand,
   gcCommand,
   snapshotCommand,
   allocationsCommand,
