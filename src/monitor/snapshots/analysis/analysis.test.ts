@@ -200,6 +200,13 @@ describe('parser', () => {
       expectInvalid(JSON.stringify(good()).replace('"samples":[]', '"nodes":[]'), /twice/);
       expectInvalid(JSON.stringify(good()).replace('"samples":[]', `"samples":${'['.repeat(100)}`));
     });
+    it('a flood of tiny strings is refused (bounded memory)', () => {
+      const text = JSON.stringify(good()).replace(
+        '"strings":[',
+        `"strings":[${'"",'.repeat(3000)}`,
+      );
+      expectInvalid(text, /more strings/);
+    });
     it('skips unknown top-level keys of any shape', () => {
       const text = JSON.stringify({ extra: { a: [1, { b: '}]' }] }, ...good(), more: 'x]}', n: 5 });
       expect(parse(text).nodeCount).toBe(3);

@@ -117,6 +117,7 @@ export class HeapSnapshotParser {
   #nodesFilled = false;
   #edgesFilled = false;
   #stringsSeen = false;
+  #maxStrings = 1024;
 
   constructor(options: ParserOptions) {
     this.#totalBytes = options.totalBytes;
@@ -253,6 +254,7 @@ export class HeapSnapshotParser {
       if (c === 0x22) {
         this.#key = Buffer.from(this.#keyBytes).toString('utf8');
         if (this.#seenKeys.has(this.#key)) throw invalid(`"${this.#key}" appears twice.`);
+        if (this.#seenKeys.size >= 64) throw invalid('it has too many top-level keys.');
         this.#seenKeys.add(this.#key);
         this.#state = S.TopColon;
         return i + 1;
@@ -360,6 +362,13 @@ export class HeapSnapshotParser {
     }
     if (nodeLen > UINT32_MAX || edgeLen > UINT32_MAX)
       throw invalid('the node or edge count is too large.');
+    // Every string is the name of a node, an edge or a traced function: more than that
+    // is a hostile file trying to exhaust memory with tiny strings.
+    const traceFunctions = Number.isSafeInteger(h.trace_function_count)
+      ? (h.trace_function_count as number)
+      : 0;
+    this.#maxStrings =
+      (nodeCount as number) + (edgeCount as number) + 2 * Math.max(0, traceFunctions) + 1024;
     this.#meta = meta;
     this.#nodeCount = nodeCount as number;
     this.#edgeCount = edgeCount as number;
@@ -461,6 +470,9 @@ export class HeapSnapshotParser {
         escape = true;
         this.#strHasEscape = true;
       } else if (c === 0x22) {
+        if (this.#strings.length >= this.#maxStrings) {
+          throw invalid('it holds more strings than its nodes and edges can name.');
+        }
         if (
           this.#strParts.length === 0 &&
           !this.#strHasEscape &&
