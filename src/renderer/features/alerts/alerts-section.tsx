@@ -1,7 +1,7 @@
-// What the dashboard mounts for this feature: the leak KPI, alerts, leak verdict and
-// recommendations of one process.
+// What the dashboard mounts for this feature: alerts, leak verdict and recommendations
+// of one process (the leak KPI card sits with the other KPI cards).
 import type { TargetInfo } from '../../../shared/model';
-import { LeakKpiCard, LeakPanel } from '../leaks/leak-panel';
+import { LeakPanel } from '../leaks/leak-panel';
 import { RecommendationsPanel } from '../recommendations/recommendations-panel';
 import { AlertsPanel } from './alerts-panel';
 import './alerts.css';
@@ -9,9 +9,6 @@ import './alerts.css';
 export function AlertsSection({ target }: { target: TargetInfo }) {
   return (
     <div className="alerts-section">
-      <div className="kpis">
-        <LeakKpiCard targetId={target.id} />
-      </div>
       <AlertsPanel target={target} />
       <LeakPanel target={target} />
       <RecommendationsPanel target={target} />

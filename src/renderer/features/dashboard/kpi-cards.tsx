@@ -6,6 +6,7 @@ import { poolsSelectors } from '../../store/pools-slice';
 import { useDashboard } from '../../store/store';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../components/format';
 import type { Kpis } from './chart-data';
+import { LeakKpiCard } from '../leaks/leak-panel';
 
 function Kpi(props: { name: string; label: string; value: ReactNode; explain: string }) {
   return (
@@ -126,6 +127,7 @@ export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }
         explain="Open files, sockets and pipes as the OS counts them."
       />
       {targetId !== undefined && <ResourceKpis targetId={targetId} />}
+      {targetId !== undefined && <LeakKpiCard targetId={targetId} />}
     </div>
   );
 }
