@@ -2,7 +2,9 @@
 // fixed load from a second process, while attached at 1 Hz with pool reading on
 // (the default features), at 1 Hz with every feature but pools, and unattached, in
 // interleaved rounds. Goal: at least 99 % of unattached at 1 Hz with pools on.
-// Run: node --import tsx test/bench/target-throughput-pools.ts [--rounds 12] [--seconds 4] [--connections 8]
+// Then, less exposed to a noisy machine: the target's CPU per pool read (back-to-back
+// reads, /proc ticks) against a trivial evaluate, and what one read a second costs.
+// Run: node --import tsx test/bench/target-throughput-pools.ts [--rounds 12] [--seconds 4] [--connections 8] [--reads 2000]
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,12 +12,15 @@ import { createMonitor } from '../../src/monitor/index';
 import { defaultFeatures } from '../../src/monitor/features/index';
 import type { SessionFeatureFactory } from '../../src/monitor/features/index';
 import { FIXTURES_DIR, startFixture, stopAllFixtures } from '../fixtures/harness';
-import { arg, median, pct, quantile, sleep } from './util';
+import { connectToTarget } from '../../src/monitor/inspector/connect';
+import { POOLS_READ_SOURCE } from '../../src/monitor/pools/pool-read-source';
+import { TICKS_PER_SECOND, arg, cpuTicks, median, pct, quantile, sleep } from './util';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 12);
 const seconds = arg('seconds', 4);
 const connections = arg('connections', 8);
+const reads = arg('reads', 2000);
 
 const server = await startFixture('pool-http-server.mjs', { nodeArgs: ['--import', 'tsx'] });
 const port = Number((await server.waitFor(/listening (\d+)/)).split(' ')[1]);
@@ -110,6 +115,29 @@ try {
       `(p10 ${pct(quantile(paired, 0.1), 1)}, p90 ${pct(quantile(paired, 0.9), 1)})`,
   );
   if (poolReads === 0) throw new Error('no pool reads arrived: the benchmark measured nothing');
+
+  // In-target CPU per read, back to back, against a trivial evaluate as the reference.
+  const conn = await connectToTarget({ port: server.port! });
+  const cpuMsPerCall = async (expression: string): Promise<number> => {
+    const t0 = cpuTicks(server.pid);
+    for (let i = 0; i < reads; i++) {
+      await conn.client.send('Runtime.evaluate', { expression, returnByValue: true, silent: true });
+    }
+    return ((cpuTicks(server.pid) - t0) * 1000) / TICKS_PER_SECOND / reads;
+  };
+  const perRead: number[] = [];
+  const perTrivial: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    perRead.push(await cpuMsPerCall(POOLS_READ_SOURCE));
+    perTrivial.push(await cpuMsPerCall('1'));
+  }
+  conn.client.close();
+  const readMs = median(perRead);
+  console.log(
+    `  target CPU per pool read: median ${readMs.toFixed(3)} ms over 3 x ${reads} reads ` +
+      `(a trivial evaluate: ${median(perTrivial).toFixed(3)} ms, ratio ${(readMs / median(perTrivial)).toFixed(1)}x); ` +
+      `at one read a second that is ${pct(readMs / 1000, 3)} of one core`,
+  );
 } finally {
   await Promise.all([monitors.pools.dispose(), monitors.noPools.dispose()]);
   await stopAllFixtures();
