@@ -10,7 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CdpClient } from '../../src/monitor/inspector/cdp-client';
+import { connectWebSocket } from '../../src/monitor/inspector/transport';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
+import { POST_GC_PRESENT_SOURCE } from '../../src/monitor/leaks/post-gc-recorder';
 import type { LeakVerdict } from '../../src/shared/alert-model';
 import { startFixture, stopAllFixtures } from '../fixtures/harness';
 
@@ -105,4 +108,36 @@ describe('leak detection', () => {
     },
     WATCH_MS + 60_000,
   );
+
+  it('the in-target post-GC recorder feeds points and is removed on detach (F13, 5 cycles)', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-leaks-'));
+    dirs.push(dataDir);
+    const m = createMonitor({ dataDir });
+    monitors.push(m);
+    const f = await startFixture('idle.js');
+    const observer = new CdpClient(await connectWebSocket(f.wsUrl!));
+    const present = async (): Promise<unknown> =>
+      (
+        await observer.send('Runtime.evaluate', {
+          expression: POST_GC_PRESENT_SOURCE,
+          returnByValue: true,
+        })
+      ).result.value;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const t = await m.attach({ port: f.port!, intervalMs: 100 });
+        await expect.poll(present, { timeout: 5_000 }).toBe(true);
+        // A GC the dashboard did not force is seen too: from the observer session.
+        await observer.send('HeapProfiler.collectGarbage');
+        await expect
+          .poll(async () => (await m.getLeakVerdict({ targetId: t.id })).points, { timeout: 5_000 })
+          .toBeGreaterThanOrEqual(1);
+        await m.detach({ targetId: t.id });
+        expect(await present()).toBe(false);
+        await m.removeTarget({ targetId: t.id });
+      }
+    } finally {
+      observer.close();
+    }
+  });
 });

@@ -14,6 +14,7 @@ import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Sample } from '../../shared/model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
 import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
+import { PostGcRecorder } from './post-gc-recorder';
 import { runSnapshotSeries, type SnapshotBackend } from './snapshot-series';
 import { suspectSentence } from './suspects';
 import type { Point } from './trend';
@@ -23,6 +24,10 @@ const MAX_POINTS = 600;
 /** A leak event at least this often while the verdict only drifts (rate, confidence). */
 const REFRESH_EMIT_MS = 5_000;
 const GC_TIMEOUT_MS = 60_000;
+/** How often the in-target post-GC points are drained. */
+const DRAIN_EVERY_MS = 2_000;
+/** A forced GC is also seen by the in-target observer: one point, not two. */
+const SAME_GC_MS = 500;
 
 export interface LeaksFeature extends SessionFeature {
   readonly name: typeof LEAKS_FEATURE_NAME;
@@ -55,11 +60,31 @@ export function createLeaksFeature(
   let disposed = false;
   let lastEmitted: { state: string; atMs: number } | null = null;
   const abort = new AbortController();
+  // The heap right after each major GC, from an observer in the target; until it is
+  // installed (or where it cannot be: paused target, no probe) samples whose interval
+  // had a major GC stand in.
+  let recorder: PostGcRecorder | null = null;
+  let lastDrainMs = -Infinity;
+  let draining = false;
+  if (ctx.probe !== null && ctx.info.status === 'attached' && !ctx.client.closed) {
+    const r = new PostGcRecorder(ctx.client);
+    r.install().then(
+      (ok) => {
+        if (ok && !disposed) recorder = r;
+        else if (ok) void r.uninstall().catch(() => undefined);
+      },
+      () => undefined,
+    );
+  }
 
   const addPoint = (tMs: number, value: number): void => {
-    points.push({ tMs, value });
+    if (points.some((p) => Math.abs(p.tMs - tMs) < SAME_GC_MS)) return;
+    // In time order: drained in-target points may be older than a forced GC's.
+    let i = points.length;
+    while (i > 0 && points[i - 1]!.tMs > tMs) i--;
+    points.splice(i, 0, { tMs, value });
     if (points.length > MAX_POINTS) points.splice(0, points.length - MAX_POINTS);
-    lastGcPointMs = tMs;
+    lastGcPointMs = Math.max(lastGcPointMs, tMs);
     nextGcDelayMs = leakOptions.forcedGcIntervalMs * (0.5 + Math.random());
   };
 
@@ -181,7 +206,22 @@ export function createLeaksFeature(
     if (firstHeapBytes === null && sample.heapUsedBytes !== null) {
       firstHeapBytes = sample.heapUsedBytes;
     }
-    if (sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
+    if (recorder) {
+      if (!draining && sample.timestampMs - lastDrainMs >= DRAIN_EVERY_MS) {
+        draining = true;
+        lastDrainMs = sample.timestampMs;
+        recorder
+          .drain()
+          .then((drained) => {
+            if (disposed) return;
+            for (const p of drained) addPoint(p.tMs, p.value);
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            draining = false;
+          });
+      }
+    } else if (sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
       addPoint(sample.timestampMs, sample.heapUsedBytes);
     }
     if (
@@ -236,9 +276,12 @@ export function createLeaksFeature(
       }
       return publish(true);
     },
-    dispose() {
+    async dispose() {
       disposed = true;
       abort.abort();
+      const r = recorder;
+      recorder = null;
+      if (r) await r.uninstall().catch(() => undefined);
     },
   };
 }
