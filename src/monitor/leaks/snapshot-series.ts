@@ -38,6 +38,25 @@ export const BUILTIN_MAX_FILE_BYTES = 256 * 1024 * 1024;
 export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect[]> {
   const backend = input.backend ?? defaultBackend;
   const dir = await mkdtemp(join(tmpdir(), 'resdash-leak-'));
+  // Another capture of this target (the Heap snapshot button) streams its chunks on
+  // the same session: never start while one is flowing (F21).
+  let lastForeignChunkMs = -Infinity;
+  let capturing = false;
+  const offWatch = input.client.on('HeapProfiler.addHeapSnapshotChunk', () => {
+    if (!capturing) lastForeignChunkMs = Date.now();
+  });
+  const quiet = async (): Promise<void> => {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() - lastForeignChunkMs < 1_000 && !input.signal.aborted) {
+      if (Date.now() > deadline) {
+        throw new MonitorError(
+          ErrorCodes.TIMEOUT,
+          'Another heap snapshot of this target is still running.',
+        );
+      }
+      await sleep(250, input.signal);
+    }
+  };
   try {
     const series: ClassCounts[] = [];
     let lastPath = '';
@@ -47,8 +66,12 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
       input.onProgress({ state: 'capturing', step: i + 1 });
       // Collect first so what the snapshot shows is retained, not garbage.
       await input.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: 60_000 });
+      await quiet();
       const atMs = input.now();
-      const path = await backend.capture(input.client, dir, i);
+      capturing = true;
+      const path = await backend.capture(input.client, dir, i).finally(() => {
+        capturing = false;
+      });
       input.onProgress({ state: 'analysing', step: i + 1 });
       series.push({ atMs, classes: await backend.classCounts(path) });
       if (lastPath) await rm(lastPath, { force: true });
@@ -64,6 +87,7 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
     }
     return suspects;
   } finally {
+    offWatch();
     await rm(dir, { recursive: true, force: true });
   }
 }
