@@ -26,7 +26,19 @@ export async function emergencyCleanup(
   const startedMs = performance.now();
   const before = await heapUsed(ctx);
   let released: PoolReleaseResult[] = [];
-  if (pools) {
+  if (pools && ctx.info.status === 'paused') {
+    // The release runs JS on the target's loop, which a debugger pause stops (F6); the
+    // GC below is an inspector command and still runs.
+    released = [
+      {
+        name: '(all pools)',
+        kind: 'unknown',
+        released: null,
+        supported: false,
+        message: 'the target is paused in a debugger: pools were not asked',
+      },
+    ];
+  } else if (pools) {
     try {
       released = await pools.releaseIdle();
     } catch (err) {
