@@ -188,7 +188,7 @@ describe('pools read from a real process', () => {
     expect(await m.getPools({ targetId: t.id })).toEqual(expect.any(Array));
   });
 
-  it('resdash watch --json prints {type:"pool"} lines', async () => {
+  it('resdash watch --json prints {type:"pool"} lines; resdash cleanup releases idle', async () => {
     const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -209,5 +209,25 @@ describe('pools read from a real process', () => {
       targetId: expect.any(String),
       timestampMs: expect.any(Number),
     });
+
+    // resdash cleanup: the same emergency cleanup from the command line.
+    const cleanup = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'cleanup', `:${f.port}`, '--json'],
+      { env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    const result = JSON.parse(cleanup.stdout) as {
+      gcOk: boolean;
+      heapUsedBeforeBytes: number;
+      pools: Array<{ name: string; supported: boolean; released: number | null }>;
+    };
+    expect(result.gcOk).toBe(true);
+    expect(result.heapUsedBeforeBytes).toBeGreaterThan(0);
+    expect(result.pools).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'scratch', supported: true, released: 0 }),
+        expect.objectContaining({ name: 'upstream', supported: false, released: null }),
+      ]),
+    );
   });
 });

@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { allocationsCommand } from './allocations';
 import type { Command } from './command';
 import { diffCommand } from './diff';
+import { cleanupCommand } from './cleanup';
 import { gcCommand } from './gc';
 import { helpCommand } from './help';
 import { listCommand } from './list';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   analyzeCommand,
   diffCommand,
   gcCommand,
+  cleanupCommand,
   snapshotCommand,
   allocationsCommand,
   helpCommand(() => COMMANDS),
