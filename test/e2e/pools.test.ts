@@ -71,7 +71,7 @@ describe('pool panel in Chromium', () => {
     // The hostile name is shown as text; no element was created from it.
     await expect.poll(() => panel.getByText(HOSTILE).count()).toBeGreaterThan(0);
     expect(await page.locator('#pwned').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
     target.command('release');
     await target.waitFor(/^released/m);
