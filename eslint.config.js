@@ -61,7 +61,13 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['src/monitor/**/*.ts', 'src/agent/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
+    files: [
+      'src/monitor/**/*.ts',
+      'src/agent/**/*.ts',
+      'src/agent-pools/**/*.ts',
+      'src/server/**/*.ts',
+      'src/cli/**/*.ts',
+    ],
     rules: restrict([
       {
         group: [

@@ -88,6 +88,8 @@ describe('CaptureWriter', () => {
     const dir = await tmp();
     const a = new CaptureWriter(path.join(dir, 's.heapsnapshot'));
     a.write('a');
+    // The two opens race in the thread pool: let the first one win before the second.
+    await a.opened;
     const b = new CaptureWriter(path.join(dir, 's.heapsnapshot'));
     b.write('b');
     await expect(b.finish()).rejects.toMatchObject({ code: ErrorCodes.SNAPSHOT_WRITE_FAILED });

@@ -36,6 +36,8 @@ export class CaptureWriter {
   readonly #maxQueuedBytes: number;
   readonly #errorListeners = new Set<(err: MonitorError) => void>();
   readonly #streamDone: Promise<void>;
+  /** Settles once the partial file is open (or opening it failed). */
+  readonly opened: Promise<void>;
   /** Buffers back from the disk, ready for reuse, and the one being filled. */
   readonly #free: Buffer[] = [];
   #current: Buffer | null = null;
@@ -52,6 +54,10 @@ export class CaptureWriter {
       ((p: string) => createWriteStream(p, { flags: 'wx', highWaterMark: 1024 * 1024 }));
     this.#stream = create(this.partialPath);
     this.#streamDone = new Promise<void>((resolve) => {
+      this.#stream.once('close', () => resolve());
+    });
+    this.opened = new Promise<void>((resolve) => {
+      this.#stream.once('open', () => resolve());
       this.#stream.once('close', () => resolve());
     });
     this.#stream.on('error', (err: NodeJS.ErrnoException) => {
