@@ -11,7 +11,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: fromRoot('./out/main'),
-      lib: { entry: fromRoot('./src/main/index.ts') },
+      // The snapshot analysis runs in a child process (Electron caps a process's V8 heap
+      // at 4 GB): its entry is built beside the main bundle as analysis-child.js.
+      lib: {
+        entry: {
+          index: fromRoot('./src/main/index.ts'),
+          'analysis-child': fromRoot('./src/monitor/snapshots/analysis/child-entry.ts'),
+        },
+      },
     },
   },
   preload: {
