@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import {
   createHeapToolsFeature,
+  type HeapToolsFeature,
   type HeapToolsOptions,
 } from '../../src/monitor/heap-tools/heap-tools-feature';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
@@ -172,6 +173,35 @@ describe('heap snapshot capture', () => {
       snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
     );
     expect(await readdir(dir)).toEqual([rec!.fileName, `${rec!.id}.json`].sort());
+  });
+
+  it("shares one capture lock with the leak detector's series: a user capture meanwhile is refused (F21)", async () => {
+    const f = await startFixture('heap-objects.js', { args: ['80000'] });
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-'));
+    dirs.push(dataDir);
+    const factory = createHeapToolsFeature({ machine: roomy });
+    let tools: HeapToolsFeature | null = null;
+    const m = createMonitor({
+      dataDir,
+      features: [(ctx) => (tools = factory(ctx) as HeapToolsFeature)],
+    });
+    monitors.push(m);
+    const t = await m.attach({ port: f.port! });
+    const file = path.join(dataDir, 'series-0.heapsnapshot');
+    const series = tools!.captureExclusive(file);
+    await expectCode(m.takeHeapSnapshot({ targetId: t.id }), ErrorCodes.SNAPSHOT_IN_PROGRESS);
+    expect((await series).sizeBytes).toBeGreaterThan(0);
+    const snap = JSON.parse(await readFile(file, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] }; node_count: number };
+      nodes: number[];
+    };
+    expect(snap.nodes.length).toBe(
+      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
+    );
+    expect((await readdir(dataDir)).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // Once the series' capture is done, the user's goes through.
+    const rec = await m.takeHeapSnapshot({ targetId: t.id });
+    expect(rec.sizeBytes).toBeGreaterThan(0);
   });
 
   it('target killed mid-capture: clear error, no partial file, history kept (F15)', async () => {

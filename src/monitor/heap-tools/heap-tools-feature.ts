@@ -220,6 +220,43 @@ export class HeapToolsFeature implements SessionFeature {
     }
   }
 
+  /**
+   * A capture for another feature (the leak detector's snapshot series) to `path`, under
+   * the same one-capture-per-target rule as the Heap snapshot button (F21): it waits for
+   * a running capture instead of refusing, and a user's capture started meanwhile is
+   * refused, so chunks of two snapshots never mix on the one session.
+   */
+  async captureExclusive(path: string, signal?: AbortSignal): Promise<{ sizeBytes: number }> {
+    while (this.#busy) {
+      if (signal?.aborted || this.#disposed) {
+        throw new MonitorError(ErrorCodes.SNAPSHOT_CANCELLED, 'The capture was cancelled.');
+      }
+      await this.#busy;
+    }
+    let releaseBusy!: () => void;
+    this.#busy = new Promise<void>((r) => (releaseBusy = r));
+    try {
+      const run = startCapture(
+        this.ctx.client,
+        new CaptureWriter(path, this.options.writer),
+        () => undefined,
+        this.ctx.now,
+      );
+      const onAbort = (): void => run.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const { sizeBytes } = await run.result;
+        return { sizeBytes };
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        await run.v8Done.catch(() => undefined);
+      }
+    } finally {
+      this.#busy = null;
+      releaseBusy();
+    }
+  }
+
   /** True when a capture was running and is now cancelled. */
   cancelSnapshot(): boolean {
     const c = this.#capture;

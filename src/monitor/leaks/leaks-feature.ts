@@ -13,6 +13,7 @@ import {
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Sample } from '../../shared/model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from '../heap-tools/heap-tools-feature';
 import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
 import { PostGcRecorder } from './post-gc-recorder';
 import { runSnapshotSeries, type SnapshotBackend } from './snapshot-series';
@@ -163,6 +164,8 @@ export function createLeaksFeature(
     if (v.state !== 'suspected' && v.state !== 'leak') return;
     if (suspects.length > 0) return;
     series = { state: 'capturing', step: 0, total: 3 };
+    // Share the heap tools' capture lock when they are there (F21).
+    const heapTools = ctx.feature<HeapToolsFeature>(HEAP_TOOLS_FEATURE);
     void runSnapshotSeries({
       client: ctx.client,
       count: 3,
@@ -170,6 +173,10 @@ export function createLeaksFeature(
       now: ctx.now,
       signal: abort.signal,
       backend: options.snapshotBackend,
+      captureTo:
+        options.snapshotBackend || !heapTools
+          ? undefined
+          : (path, signal) => heapTools.captureExclusive(path, signal),
       onProgress: (p) => {
         series = { ...series, ...p };
         if (!disposed) publish(true);

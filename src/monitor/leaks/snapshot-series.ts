@@ -29,6 +29,12 @@ export interface SeriesInput {
   now: () => number;
   signal: AbortSignal;
   backend?: SnapshotBackend | undefined;
+  /**
+   * Captures one snapshot to a path under the session's one-capture-at-a-time lock
+   * (the heap tools' captureExclusive). Without it the backend's capture is used and
+   * the series waits for chunks of any other capture to stop flowing.
+   */
+  captureTo?: ((path: string, signal: AbortSignal) => Promise<unknown>) | undefined;
   onProgress(p: Partial<LeakSnapshotSeries>): void;
 }
 
@@ -66,12 +72,18 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
       input.onProgress({ state: 'capturing', step: i + 1 });
       // Collect first so what the snapshot shows is retained, not garbage.
       await input.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: 60_000 });
-      await quiet();
       const atMs = input.now();
-      capturing = true;
-      const path = await backend.capture(input.client, dir, i).finally(() => {
-        capturing = false;
-      });
+      let path: string;
+      if (input.captureTo) {
+        path = join(dir, `series-${i}.heapsnapshot`);
+        await input.captureTo(path, input.signal);
+      } else {
+        await quiet();
+        capturing = true;
+        path = await backend.capture(input.client, dir, i).finally(() => {
+          capturing = false;
+        });
+      }
       input.onProgress({ state: 'analysing', step: i + 1 });
       series.push({ atMs, classes: await backend.classCounts(path) });
       if (lastPath) await rm(lastPath, { force: true });
