@@ -79,8 +79,24 @@ describe('post-GC trend verdicts (seeded series)', () => {
     // A GC period beating with a 2 s batch: what survives GC includes a batch whose size
     // drifts with the phase, 1.2 MB over 25 s; bounded, so not a leak.
     [
-      'aliased sawtooth (transient batch drifting with GC phase)',
+      'aliased sawtooth, 24 s (transient batch drifting with GC phase): too short to judge',
       series(13, 2_000, (t) => 6 * MB + ((t * 60_000) / 25_000) * 1.2 * MB, 0.05 * MB, 9),
+      'not-enough-data',
+    ],
+    [
+      'aliased sawtooth seen in a real run: +2.6 MB over 30 s, too short to judge',
+      series(14, 2_300, (t) => 4.6 * MB + t * 5.3 * MB, 0.1 * MB, 10),
+      'not-enough-data',
+    ],
+    [
+      'aliased sawtooth over 2 min (drift of 2.6 MB that resets every 30 s): bounded',
+      series(
+        60,
+        2_000,
+        (t) => 4.6 * MB + (((t * 60_000) % 30_000) / 30_000) * 2.6 * MB,
+        0.1 * MB,
+        11,
+      ),
       'stable',
     ],
     ['sawtooth heap, other seed', sawtoothPostGc(180, 8), 'stable'],

@@ -52,7 +52,7 @@ describe('leaks feature', () => {
     const feature = createLeaksFeature(f.ctx);
     const samples = generateSamples({
       seed: 3,
-      count: 60,
+      count: 80, // 16 post-GC points over 75 s: past the 60 s the trend needs
       startMs: 1_700_000_000_000,
       heapUsedBytes: (i) => 20 * MB + i * 0.2 * MB,
       gc: (i) => ({ major: i % 5 === 0 ? 1 : 0 }),
@@ -62,7 +62,7 @@ describe('leaks feature', () => {
       f.advance(1000);
     }
     const v = feature.verdict();
-    expect(v.points).toBe(12);
+    expect(v.points).toBe(16);
     expect(v.state).toBe('suspected');
     expect(f.calls).toEqual([]); // no forced GC unless allowed
     expect(f.events.length).toBeGreaterThan(0);
@@ -153,7 +153,7 @@ describe('leaks feature', () => {
     });
     const samples = generateSamples({
       seed: 3,
-      count: 60,
+      count: 80,
       heapUsedBytes: (i) => 20 * MB + i * 0.2 * MB,
       gc: (i) => ({ major: i % 5 === 0 ? 1 : 0 }),
     });
