@@ -77,6 +77,8 @@ describe('parseStat', () => {
       state: 'S',
       ppid: 1,
       startTimeTicks: 39019,
+      cpuTicks: 4,
+      threads: 11,
     });
   });
   it('returns null for garbage', () => {

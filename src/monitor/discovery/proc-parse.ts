@@ -16,6 +16,10 @@ export interface ProcStat {
   ppid: number;
   /** Field 22: time the process started after boot, in clock ticks. */
   startTimeTicks: number;
+  /** Fields 14 + 15: user + system CPU time so far, in clock ticks. */
+  cpuTicks: number;
+  /** Field 20. */
+  threads: number;
 }
 
 /** Parses /proc/PID/stat. comm is whatever sits between the first '(' and the last ')'. */
@@ -32,9 +36,19 @@ export function parseStat(text: string): ProcStat | null {
   const state = rest[0];
   const ppid = Number(rest[1]);
   const startTimeTicks = Number(rest[19]);
+  const cpuTicks = Number(rest[11]) + Number(rest[12]);
+  const threads = Number(rest[17]);
   if (!Number.isInteger(pid) || state === undefined || !Number.isFinite(startTimeTicks))
     return null;
-  return { pid, comm: text.slice(open + 1, close), state, ppid, startTimeTicks };
+  return {
+    pid,
+    comm: text.slice(open + 1, close),
+    state,
+    ppid,
+    startTimeTicks,
+    cpuTicks: Number.isFinite(cpuTicks) ? cpuTicks : 0,
+    threads: Number.isFinite(threads) ? threads : 0,
+  };
 }
 
 /** The boot time in seconds since the epoch, from the `btime` line of /proc/stat. */

@@ -1,8 +1,14 @@
 // OS-level figures of a target, read from outside it, so they arrive even when its
-// event loop is blocked or it is paused (F10): pidusage for CPU and RSS, /proc for
-// open file descriptors and threads (Linux; null elsewhere).
-import { readdir, readFile } from 'node:fs/promises';
+// event loop is blocked or it is paused (F10).
+//
+// On Linux they come from /proc directly, with synchronous reads: /proc files live in
+// memory, and three small reads cost about 0.04 ms of the dashboard's CPU per sample,
+// against about 0.48 ms through pidusage and promise-based fs (measured here; that was
+// a fifth of the monitor's cost at 20 targets). Elsewhere pidusage does the work.
+import { readdirSync, readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import pidusage from 'pidusage';
+import { CLOCK_TICKS_PER_SECOND, parseStat } from '../discovery/proc-parse';
 import { toDisposable, type Disposable } from '../lifecycle/disposable';
 
 export interface OsFigures {
@@ -19,23 +25,67 @@ export const NO_OS_FIGURES: OsFigures = {
   threads: null,
 };
 
+const finite = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+
 export async function readOsFigures(pid: number): Promise<OsFigures> {
-  const [usage, openFds, threads] = await Promise.all([
-    pidusage(pid).catch(() => null), // ESRCH once the target is gone
-    readdir(`/proc/${pid}/fd`).then(
-      (entries) => entries.length,
-      () => null,
-    ),
-    readFile(`/proc/${pid}/status`, 'utf8').then(parseThreads, () => null),
-  ]);
-  const finite = (v: unknown): number | null =>
-    typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+  if (process.platform === 'linux') return readProcFigures(pid);
+  const usage = await pidusage(pid).catch(() => null); // ESRCH once the target is gone
   return {
     cpuPercent: finite(usage?.cpu),
     rssBytes: finite(usage?.memory),
-    openFds,
-    threads,
+    openFds: null,
+    threads: null,
   };
+}
+
+/** CPU ticks at the previous reading, per pid, for the CPU share over the interval. */
+const lastCpu = new Map<number, { ticks: number; atMs: number }>();
+
+export function readProcFigures(pid: number, nowMs = performance.now()): OsFigures {
+  let statText: string;
+  try {
+    statText = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    lastCpu.delete(pid);
+    return NO_OS_FIGURES; // the target is gone
+  }
+  const stat = parseStat(statText);
+  if (!stat) return NO_OS_FIGURES;
+  const prev = lastCpu.get(pid);
+  lastCpu.set(pid, { ticks: stat.cpuTicks, atMs: nowMs });
+  let cpuPercent: number | null;
+  if (prev && nowMs > prev.atMs) {
+    cpuPercent =
+      (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND) * 100_000) / (nowMs - prev.atMs);
+  } else {
+    // First reading: the average since the process started.
+    const aliveS = uptime() - stat.startTimeTicks / CLOCK_TICKS_PER_SECOND;
+    cpuPercent = aliveS > 0 ? ((stat.cpuTicks / CLOCK_TICKS_PER_SECOND) * 100) / aliveS : null;
+  }
+  let rssBytes: number | null = null;
+  try {
+    rssBytes = parseRssBytes(readFileSync(`/proc/${pid}/status`, 'latin1'));
+  } catch {
+    // gone between the two reads
+  }
+  let openFds: number | null = null;
+  try {
+    openFds = readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    // not ours to read, or gone
+  }
+  return {
+    cpuPercent: finite(cpuPercent),
+    rssBytes,
+    openFds,
+    threads: stat.threads > 0 ? stat.threads : null,
+  };
+}
+
+export function parseRssBytes(status: string): number | null {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return m ? Number(m[1]) * 1024 : null;
 }
 
 export function parseThreads(status: string): number | null {
@@ -43,14 +93,18 @@ export function parseThreads(status: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-// pidusage keeps per-pid history and a module-wide (unref'd) timer; release it when the
-// last sampler stops so the dashboard's own handle count returns to baseline (F13).
+// pidusage keeps per-pid history and a module-wide (unref'd) timer, and the /proc path
+// keeps the previous CPU reading per pid; release both when the last sampler stops so
+// the dashboard's own handle count and memory return to baseline (F13).
 let pidusageUsers = 0;
 
 export function retainPidusage(): Disposable {
   pidusageUsers++;
   return toDisposable(() => {
     pidusageUsers--;
-    if (pidusageUsers === 0) pidusage.clear();
+    if (pidusageUsers === 0) {
+      pidusage.clear();
+      lastCpu.clear();
+    }
   });
 }
