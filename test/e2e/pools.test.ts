@@ -59,10 +59,10 @@ describe('pool panel in Chromium', () => {
       .toMatch(/^6/);
     // Drawn lines, not an empty frame: a few reads have arrived.
     await expect
-      .poll(() => upstream.locator('path.recharts-curve').count(), { timeout: 30_000 })
+      .poll(() => upstream.locator('path.series-line').count(), { timeout: 30_000 })
       .toBeGreaterThanOrEqual(4);
     await expect
-      .poll(() => upstream.locator('path.recharts-curve').first().getAttribute('d'), {
+      .poll(() => upstream.locator('path.series-line').first().getAttribute('d'), {
         timeout: 30_000,
       })
       .toMatch(/L/);

@@ -66,7 +66,7 @@ describe('browser shell in Chromium', () => {
       .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(3);
     await expect
-      .poll(() => chart.locator('path.recharts-curve').count(), { timeout: 10_000 })
+      .poll(() => chart.locator('path.series-line').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     const heapKpi = await page.getByTestId('kpi-heap').textContent();
     expect(heapKpi).toMatch(/MB|KB|GB/);

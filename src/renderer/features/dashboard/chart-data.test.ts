@@ -82,6 +82,34 @@ describe('chart data', () => {
     expect(gapCount(after)).toBe(1);
   });
 
+  it('appending live batches gives the same rows as a fresh build (gaps, moving start)', () => {
+    // Irregular timestamps: 1 s steps, pauses of 2-10 s, one 30 s step every so often.
+    let t = 0;
+    let held: Sample[] = [];
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let batch = 0; batch < 120; batch++) {
+      const fresh: Sample[] = [];
+      for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) {
+        const r = rnd();
+        t += r < 0.8 ? 1000 : r < 0.95 ? 2000 + Math.floor(rnd() * 8000) : 30_000;
+        fresh.push(sample(t));
+      }
+      held = held.concat(fresh);
+      if (held.length > 60) held = held.slice(held.length - 60); // the store's cap
+      const start = lowerBound(held, t - 40_000);
+      const live = buildRows(held, start, memoryFields, 1000);
+      const copy = buildRows(
+        held.map((x) => ({ ...x })),
+        start,
+        memoryFields,
+        1000,
+      );
+      expect(live).toEqual(copy);
+      buildRows(held, start, memoryFields, 1000); // re-prime the memo with the live array
+    }
+  });
+
   it('missing values stay null, never zero', () => {
     const rows = buildRows(
       [sample(0, { rssBytes: null, heapUsedBytes: 1024 * 1024 })],

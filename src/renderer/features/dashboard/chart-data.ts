@@ -60,9 +60,64 @@ function rowCacheFor<K extends string>(fields: Fields<K>): WeakMap<Sample, Row<K
   return cache as WeakMap<Sample, Row<K>>;
 }
 
+/** The last rows built per `fields`, so the next live batch only appends to them. */
+interface RowsMemo {
+  samples: readonly Sample[];
+  startIndex: number;
+  intervalMs: number;
+  rows: Row<string>[];
+  /** Gap detector state after the last sample. */
+  prevDeltaMs: number;
+}
+const rowsMemos = new WeakMap<object, RowsMemo>();
+
+function rowLowerBound(rows: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((rows[mid] as { t: number }).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The previous rows' part that a fresh build over `samples` from `start` would also
+ * produce, and where to continue; null when the last build does not apply. Samples
+ * are only appended (and dropped from the front), so the rows from the new start's
+ * row on are the same, except the gap decision between the first two samples, which
+ * a fresh build makes without a previous interval: checked here, else rebuilt.
+ */
+function reusableRows<K extends string>(
+  memo: RowsMemo | undefined,
+  samples: readonly Sample[],
+  start: number,
+  intervalMs: number,
+): { rows: Row<K>[]; from: number } | null {
+  if (!memo || memo.intervalMs !== intervalMs || memo.samples.length === 0) return null;
+  const oldLast = memo.samples[memo.samples.length - 1] as Sample;
+  const k = lowerBound(samples, oldLast.timestampMs);
+  if (samples[k] !== oldLast || start > k) return null;
+  const first = samples[start] as Sample;
+  const oldFirst = memo.samples[memo.startIndex];
+  if (!oldFirst || oldFirst.timestampMs > first.timestampMs) return null;
+  const j = rowLowerBound(memo.rows, first.timestampMs);
+  if (memo.rows[j]?.t !== first.timestampMs) return null;
+  const second = samples[start + 1];
+  if (second && start + 1 <= k) {
+    const freshGap = second.timestampMs - first.timestampMs > 3 * intervalMs;
+    const oldGap = memo.rows[j + 1] !== undefined && memo.rows[j + 1]!.t !== second.timestampMs;
+    if (freshGap !== oldGap) return null;
+  }
+  return { rows: memo.rows.slice(j) as Row<K>[], from: k + 1 };
+}
+
 /**
  * Rows for the samples from `startIndex`, with an all-null row wherever two samples
- * are further apart than three intervals (a blocked loop, a sleeping laptop).
+ * are further apart than three intervals (a blocked loop, a sleeping laptop). A live
+ * batch reuses the previous call's rows for the same `fields` and appends the new
+ * samples' rows, so an hour-long window costs a copy, not a rebuild.
  */
 export function buildRows<K extends string>(
   samples: readonly Sample[],
@@ -72,15 +127,18 @@ export function buildRows<K extends string>(
 ): Row<K>[] {
   const keys = Object.keys(fields) as K[];
   const cache = rowCacheFor(fields);
-  const rows: Row<K>[] = [];
+  const start = Math.max(0, startIndex);
+  const memo = rowsMemos.get(fields);
+  const reuse = start < samples.length ? reusableRows<K>(memo, samples, start, intervalMs) : null;
+  const rows: Row<K>[] = reuse ? reuse.rows : [];
   const gapRow = (t: number): Row<K> => {
     const r = { t } as Row<K>;
     for (const k of keys) (r as Record<string, number | null>)[k] = null;
     return r;
   };
-  let prevMs: number | null = null;
-  let prevDeltaMs = intervalMs;
-  for (let i = Math.max(0, startIndex); i < samples.length; i++) {
+  let prevMs: number | null = reuse ? (samples[reuse.from - 1] as Sample).timestampMs : null;
+  let prevDeltaMs = reuse && memo ? memo.prevDeltaMs : intervalMs;
+  for (let i = reuse ? reuse.from : start; i < samples.length; i++) {
     const s = samples[i] as Sample;
     if (prevMs !== null) {
       const delta = s.timestampMs - prevMs;
@@ -100,11 +158,20 @@ export function buildRows<K extends string>(
     rows.push(r);
     prevMs = s.timestampMs;
   }
+  rowsMemos.set(fields, {
+    samples,
+    startIndex: start,
+    intervalMs,
+    rows: rows as Row<string>[],
+    prevDeltaMs,
+  });
   return rows;
 }
 
+/** A plain loop: this runs for every row of every chart on every live update. */
 function isGap<K extends string>(row: Row<K>, keys: readonly K[]): boolean {
-  return keys.every((k) => row[k] === null);
+  for (let i = 0; i < keys.length; i++) if (row[keys[i] as K] !== null) return false;
+  return true;
 }
 
 /**

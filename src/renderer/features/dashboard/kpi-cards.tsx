@@ -1,5 +1,5 @@
 // Headline figures for one process, each with a line saying what the number means.
-import { useMemo, type ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { Sample, TargetId } from '../../../shared/model';
 import { poolsEfficiency } from '../../../shared/pool-model';
 import { poolsSelectors } from '../../store/pools-slice';
@@ -20,18 +20,27 @@ function Kpi(props: { name: string; label: string; value: ReactNode; explain: st
 
 const NO_SAMPLES: Sample[] = [];
 
-/** Max RSS over every sample held for the target (not just the visible range). */
+const peakCache = new WeakMap<readonly Sample[], number | null>();
+
+/**
+ * Max RSS over every sample held for the target (not just the visible range). Cached
+ * per array (arrays are replaced, never mutated), so the store selector below is a
+ * lookup for every target's batch but the selected target's.
+ */
 function peakRss(samples: readonly Sample[]): number | null {
+  const cached = peakCache.get(samples);
+  if (cached !== undefined) return cached;
   let peak: number | null = null;
   for (const s of samples)
     if (s.rssBytes !== null && (peak === null || s.rssBytes > peak)) peak = s.rssBytes;
+  peakCache.set(samples, peak);
   return peak;
 }
 
 /** Pool efficiency, peak memory and the dashboard's own cleanup success rate. */
-function ResourceKpis({ targetId }: { targetId: TargetId }) {
-  const samples = useDashboard((s) => s.samplesByTarget[targetId] ?? NO_SAMPLES);
-  const peak = useMemo(() => peakRss(samples), [samples]);
+const ResourceKpis = memo(function ResourceKpis({ targetId }: { targetId: TargetId }) {
+  // A number, not the array: a live batch re-renders this only when the peak moves.
+  const peak = useDashboard((s) => peakRss(s.samplesByTarget[targetId] ?? NO_SAMPLES));
   const latestPools = useDashboard(poolsSelectors.latest(targetId));
   const efficiency = latestPools ? poolsEfficiency(latestPools.pools) : null;
   const cleanup = useDashboard(poolsSelectors.cleanupStats);
@@ -66,7 +75,9 @@ function ResourceKpis({ targetId }: { targetId: TargetId }) {
       />
     </>
   );
-}
+});
+
+const LeakKpiCardMemo = memo(LeakKpiCard);
 
 export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }) {
   const heapPct =
@@ -127,7 +138,7 @@ export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }
         explain="Open files, sockets and pipes as the OS counts them."
       />
       {targetId !== undefined && <ResourceKpis targetId={targetId} />}
-      {targetId !== undefined && <LeakKpiCard targetId={targetId} />}
+      {targetId !== undefined && <LeakKpiCardMemo targetId={targetId} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // Per-process view: status, controls, KPI cards and the four history charts.
-import { useLayoutEffect, useMemo } from 'react';
+import { memo, useLayoutEffect, useMemo } from 'react';
 import type { Sample, TargetInfo } from '../../../shared/model';
 import { setSampleInterval } from '../../commands';
 import { formatMs, formatPercent } from '../../components/format';
@@ -23,7 +23,7 @@ import { useWithAlertMarkers } from '../alerts/alert-markers';
 import { ReportActions } from '../report/report-actions';
 import { KpiCards } from './kpi-cards';
 import { PoolPanel } from '../pools/pool-panel';
-import { TimeSeriesChart } from './time-series-chart';
+import { LineChart } from './line-chart';
 
 const INTERVAL_CHOICES_MS = [100, 250, 500, 1_000, 5_000] as const;
 
@@ -48,7 +48,7 @@ const GC_SERIES = [
   { key: 'majorPauseMs', name: 'Major GC', color: '#ec4899', dashed: true },
 ] as const;
 
-function StatusLine({ target }: { target: TargetInfo }) {
+const StatusLine = memo(function StatusLine({ target }: { target: TargetInfo }) {
   let detail = '';
   if (target.status === 'paused') detail = 'Paused by a debugger; the dashboard never resumes it.';
   else if (target.status === 'unresponsive')
@@ -63,9 +63,9 @@ function StatusLine({ target }: { target: TargetInfo }) {
       {detail && <span className="muted"> {detail}</span>}
     </p>
   );
-}
+});
 
-function Controls({ target }: { target: TargetInfo }) {
+const Controls = memo(function Controls({ target }: { target: TargetInfo }) {
   const range = useDashboard(uiSelectors.timeRange);
   const paused = useDashboard(uiSelectors.paused);
   const detached = target.status === 'detached';
@@ -113,7 +113,17 @@ function Controls({ target }: { target: TargetInfo }) {
       </label>
     </div>
   );
-}
+});
+
+/*
+ * A live batch re-renders TargetDashboard (it reads the samples). The panels below
+ * take only the target, whose object is kept across sample batches, so memo makes
+ * them re-render only when the target or their own store slices change.
+ */
+const AlertsSectionMemo = memo(AlertsSection);
+const HeapToolsPanelMemo = memo(HeapToolsPanel);
+const PoolPanelMemo = memo(PoolPanel);
+const ReportActionsMemo = memo(ReportActions);
 
 /** Runs `fn` in a fresh task: after every render the current task still flushes. */
 function afterCurrentTask(fn: () => void): void {
@@ -126,10 +136,10 @@ function afterCurrentTask(fn: () => void): void {
 }
 
 /**
- * Measures from the store write of a live batch to the charts' DOM commit. Recharts 3
- * hands `data` to its own store in a passive effect, so the lines are redrawn by
- * follow-up commits that React flushes synchronously later in the same task; the
- * measure ends in the next task so it covers them, not just the first commit.
+ * Measures from the store write of a live batch to the charts' DOM commit. The SVG
+ * charts draw in the same commit as this layout effect, but the measure still ends in
+ * the next task, so any follow-up commit flushed later in this task (a passive effect
+ * that sets state) is covered too, not just the first commit.
  */
 function useLiveUpdateMeasure(samples: readonly Sample[]): void {
   useLayoutEffect(() => {
@@ -173,7 +183,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           ))}
         </div>
         <Controls target={target} />
-        <ReportActions target={target} />
+        <ReportActionsMemo target={target} />
       </header>
       {samples.length === 0 ? (
         <p className="empty">
@@ -183,7 +193,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
         <>
           <KpiCards kpis={kpis} targetId={target.id} />
           <div className="charts">
-            <TimeSeriesChart
+            <LineChart
               {...common}
               title="Memory"
               explanation="RSS is what the OS sees; heap used growing after each GC suggests a leak."
@@ -193,7 +203,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
               yKey="rssMb"
               formatValue={formatMb}
             />
-            <TimeSeriesChart
+            <LineChart
               {...common}
               title="CPU"
               explanation="Share of one core used per interval."
@@ -203,7 +213,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
               yKey="cpuPercent"
               formatValue={formatPct}
             />
-            <TimeSeriesChart
+            <LineChart
               {...common}
               title="Event-loop delay"
               explanation="How late timers fire (the 10 ms histogram resolution is subtracted)."
@@ -213,7 +223,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
               yKey="maxMs"
               formatValue={formatMsAxis}
             />
-            <TimeSeriesChart
+            <LineChart
               {...common}
               title="Garbage collection"
               explanation="Time the program was stopped for GC in each interval."
@@ -226,9 +236,9 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
           </div>
         </>
       )}
-      <AlertsSection target={target} />
-      <HeapToolsPanel target={target} />
-      <PoolPanel target={target} />
+      <AlertsSectionMemo target={target} />
+      <HeapToolsPanelMemo target={target} />
+      <PoolPanelMemo target={target} />
     </main>
   );
 }

@@ -1,32 +1,47 @@
-// Forced GCs and snapshots drawn on a chart's timeline as vertical reference lines.
-// A function returning elements (not a component), so Recharts sees them as its own
-// direct children.
-import { ReferenceLine } from 'recharts';
+// Forced GCs, snapshots and alerts drawn on a chart's timeline as vertical lines, as
+// plain SVG inside the live line chart. Labels may come from the target (alert rule
+// names): rendered as React text, never as markup.
 import type { TimelineMarker } from '../../../shared/heap-tools-model';
 
-const COLORS: Record<TimelineMarker['kind'], string> = {
+export const MARKER_COLORS: Record<TimelineMarker['kind'], string> = {
   gc: '#64748b',
   snapshot: '#0ea5e9',
   alert: '#dc2626',
 };
 
+/** The markers inside [fromMs, toMs] as dashed vertical lines from `top` to `bottom`. */
 export function markerLines(
   markers: readonly TimelineMarker[] | undefined,
   fromMs: number,
   toMs: number,
+  x: (t: number) => number,
+  top: number,
+  bottom: number,
 ) {
   if (!markers || markers.length === 0) return null;
   return markers
     .filter((m) => m.atMs >= fromMs && m.atMs <= toMs)
-    .map((m) => (
-      <ReferenceLine
-        key={`${m.kind}-${m.atMs}`}
-        x={m.atMs}
-        stroke={COLORS[m.kind]}
-        strokeDasharray="2 3"
-        ifOverflow="hidden"
-        label={{ value: m.label, position: 'insideTopLeft', fontSize: 10, fill: COLORS[m.kind] }}
-        className={`timeline-marker timeline-marker-${m.kind}`}
-      />
-    ));
+    .map((m) => {
+      const px = Math.round(x(m.atMs)) + 0.5;
+      const color = MARKER_COLORS[m.kind];
+      return (
+        <g key={`${m.kind}-${m.atMs}`} className={`timeline-marker timeline-marker-${m.kind}`}>
+          <title>{m.label}</title>
+          <line x1={px} x2={px} y1={top} y2={bottom} stroke={color} strokeDasharray="2 3" />
+          {/* A wide transparent hit area, so the title shows without pixel hunting. */}
+          <line
+            className="marker-hit"
+            x1={px}
+            x2={px}
+            y1={top}
+            y2={bottom}
+            stroke="transparent"
+            strokeWidth={6}
+          />
+          <text x={px + 3} y={top + 10} fill={color} fontSize={10}>
+            {m.label}
+          </text>
+        </g>
+      );
+    });
 }

@@ -2,16 +2,6 @@
 // waiting over time, efficiency and saturation; plus the emergency-cleanup button and
 // what it freed. Names and origins come from the target: rendered as text only (F23).
 import { memo, useMemo } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import type { TargetInfo } from '../../../shared/model';
 import {
   POOL_SATURATION_RATIO,
@@ -22,13 +12,14 @@ import {
   type PoolSaturation,
   type PoolStats,
 } from '../../../shared/pool-model';
-import { formatBytes, formatClock, formatCount, formatMs } from '../../components/format';
+import { formatBytes, formatCount, formatMs } from '../../components/format';
 import { useElementWidth } from '../../components/hooks';
 import { useDashboard } from '../../store/store';
 import { poolsSelectors } from '../../store/pools-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
 import { poolNames, poolRows } from './pool-chart-data';
 import { emergencyCleanup } from './pools-client';
+import { ChartLegend, LinePlot } from '../dashboard/line-chart';
 
 const SATURATION_TEXT: Record<PoolSaturation, string> = {
   ok: 'OK',
@@ -68,44 +59,29 @@ const PoolChart = memo(function PoolChart(props: {
     () => poolRows(props.samples, props.name, props.fromMs, Math.max(50, Math.floor(width / 3))),
     [props.samples, props.name, props.fromMs, width],
   );
+  const refLine = useMemo(
+    () => (props.max === null ? null : { y: props.max, label: 'max' }),
+    [props.max],
+  );
+  const fromMs = rows[0]?.t ?? 0;
+  const toMs = rows.at(-1)?.t ?? 0;
   return (
     <div ref={ref} className="pool-chart">
       {width > 0 && (
-        <LineChart
+        <LinePlot
+          rows={rows}
+          fromMs={fromMs}
+          toMs={Math.max(toMs, fromMs + 1000)}
           width={width}
           height={160}
-          data={rows}
-          margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            tickFormatter={(v: number) => formatClock(v)}
-            minTickGap={60}
-          />
-          <YAxis allowDecimals={false} width={40} />
-          <Tooltip labelFormatter={(v) => formatClock(Number(v))} />
-          <Legend />
-          {props.max !== null && (
-            <ReferenceLine y={props.max} stroke="#111827" strokeDasharray="6 3" label="max" />
-          )}
-          {SERIES.map((s) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.name}
-              stroke={s.color}
-              strokeDasharray={'dashed' in s ? '4 3' : undefined}
-              dot={false}
-              isAnimationActive={false}
-              connectNulls={false}
-            />
-          ))}
-        </LineChart>
+          series={SERIES}
+          formatValue={formatCount}
+          refLine={refLine}
+          integer
+          label={`Pool ${props.name} over time`}
+        />
       )}
+      <ChartLegend series={SERIES} />
     </div>
   );
 });
