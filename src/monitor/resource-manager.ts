@@ -33,7 +33,7 @@ import {
   type DisposalStats,
 } from './lifecycle/disposable';
 import { retainPidusage } from './sampling/os-stats';
-import { Probe } from './sampling/probe';
+import { eldResolutionFor, Probe } from './sampling/probe';
 import { Sampler } from './sampling/sampler';
 import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared/pool-model';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
@@ -408,7 +408,7 @@ export class ResourceManager implements Monitor {
     );
     let probe: Probe | null = null;
     if (!connected.paused) {
-      probe = new Probe(client);
+      probe = new Probe(client, { eldResolutionMs: eldResolutionFor(intervalMs) });
       try {
         const installed = await probe.install();
         if (installed.nodeVersion && !info.nodeVersion) info.nodeVersion = installed.nodeVersion;

@@ -16,8 +16,17 @@ export const PROBE_KEY = 'resdash.probe.v1';
 /** monitorEventLoopDelay resolution; Node 20 values include it, so it is subtracted. */
 export const ELD_RESOLUTION_MS = 10;
 
+/**
+ * The histogram wakes the target's loop once per resolution, whatever the sampling
+ * interval: at 10 ms that was about half of what a 1 Hz watch cost an idle target.
+ * At 1 s and slower, 20 ms still gives 50 delay readings per sample.
+ */
+export function eldResolutionFor(intervalMs: number): number {
+  return intervalMs >= 1_000 ? 20 : ELD_RESOLUTION_MS;
+}
+
 /** Install expression; evaluates to { nodeVersion, replaced }. No require: getBuiltinModule. */
-export const PROBE_INSTALL_SOURCE = `(() => {
+export const probeInstallSource = (eldResolutionMs = ELD_RESOLUTION_MS): string => `(() => {
   const KEY = Symbol.for(${JSON.stringify(PROBE_KEY)});
   const g = globalThis;
   let replaced = false;
@@ -27,7 +36,7 @@ export const PROBE_INSTALL_SOURCE = `(() => {
   }
   const ph = process.getBuiltinModule('node:perf_hooks');
   const v8 = process.getBuiltinModule('node:v8');
-  const RES_MS = ${ELD_RESOLUTION_MS};
+  const RES_MS = ${Math.max(1, Math.round(eldResolutionMs))};
   const hist = ph.monitorEventLoopDelay({ resolution: RES_MS });
   hist.enable();
   let elu = ph.performance.eventLoopUtilization();
@@ -111,6 +120,8 @@ export const PROBE_INSTALL_SOURCE = `(() => {
   Object.defineProperty(g, KEY, { value: probe, configurable: true, enumerable: false, writable: true });
   return { nodeVersion: process.version, replaced };
 })()`;
+
+export const PROBE_INSTALL_SOURCE = probeInstallSource();
 
 export const PROBE_READ_SOURCE = `(() => {
   const p = globalThis[Symbol.for(${JSON.stringify(PROBE_KEY)})];
@@ -196,7 +207,10 @@ export function parseProbeReading(value: unknown): ProbeReading | null {
 /** The dashboard-side handle of one installed probe. */
 export class Probe {
   #installed = false;
-  constructor(private readonly client: ProbeClient) {}
+  constructor(
+    private readonly client: ProbeClient,
+    private readonly options: { eldResolutionMs?: number } = {},
+  ) {}
 
   get installed(): boolean {
     return this.#installed;
@@ -206,7 +220,11 @@ export class Probe {
   async install(timeoutMs = 5_000): Promise<{ nodeVersion: string | null; replaced: boolean }> {
     const res = await this.client.send(
       'Runtime.evaluate',
-      { expression: PROBE_INSTALL_SOURCE, returnByValue: true, silent: true },
+      {
+        expression: probeInstallSource(this.options.eldResolutionMs),
+        returnByValue: true,
+        silent: true,
+      },
       { timeoutMs },
     );
     if (res.exceptionDetails) {

@@ -216,7 +216,7 @@ export function TargetDashboard({ target }: { target: TargetInfo }) {
             <LineChart
               {...common}
               title="Event-loop delay"
-              explanation="How late timers fire (the 10 ms histogram resolution is subtracted)."
+              explanation="How late timers fire (the histogram resolution is subtracted)."
               testId="event-loop-chart"
               fields={eventLoopFields}
               series={EVENT_LOOP_SERIES}
