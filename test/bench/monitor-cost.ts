@@ -39,9 +39,12 @@ try {
 
   console.log(`${targets} targets at 1 Hz for ${seconds} s: ${samples} samples received`);
   console.log(`  idle reference: ${pct(idleCpu, 3)} of one core`);
+  // The cost of sampling is what the process spends beyond its idle reference (the
+  // runner, the fixtures' pipes): that is what the goal is about.
+  const netCpu = busyCpu - idleCpu;
   console.log(
-    `  sampling: ${pct(busyCpu, 3)} of one core (goal < 5 %: ${busyCpu < 0.05 ? 'met' : 'NOT met'}); ` +
-      `${(busyCpu / Math.max(idleCpu, 1e-6)).toFixed(1)}x the idle reference`,
+    `  sampling: ${pct(busyCpu, 3)} of one core, ${(busyCpu / Math.max(idleCpu, 1e-6)).toFixed(1)}x the idle reference; ` +
+      `cost of sampling ${pct(netCpu, 3)} of one core (goal < 5 %: ${netCpu < 0.05 ? 'met' : 'NOT met'})`,
   );
   console.log(
     `  RSS growth: ${(rssGrowth / 1048576).toFixed(1)} MB (goal < 20 MB: ${rssGrowth < 20 * 1048576 ? 'met' : 'NOT met'})`,
