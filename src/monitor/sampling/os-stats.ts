@@ -6,7 +6,6 @@
 // against about 0.48 ms through pidusage and promise-based fs (measured here; that was
 // a fifth of the monitor's cost at 20 targets). Elsewhere pidusage does the work.
 import { readdirSync, readFileSync } from 'node:fs';
-import { uptime } from 'node:os';
 import pidusage from 'pidusage';
 import { CLOCK_TICKS_PER_SECOND, parseStat } from '../discovery/proc-parse';
 import { toDisposable, type Disposable } from '../lifecycle/disposable';
@@ -39,6 +38,9 @@ export async function readOsFigures(pid: number): Promise<OsFigures> {
   };
 }
 
+/** Below this the 10 ms clock tick makes a CPU share meaningless. */
+const MIN_CPU_INTERVAL_MS = 50;
+
 /** CPU ticks at the previous reading, per pid, for the CPU share over the interval. */
 const lastCpu = new Map<number, { ticks: number; atMs: number }>();
 
@@ -54,15 +56,14 @@ export function readProcFigures(pid: number, nowMs = performance.now()): OsFigur
   if (!stat) return NO_OS_FIGURES;
   const prev = lastCpu.get(pid);
   lastCpu.set(pid, { ticks: stat.cpuTicks, atMs: nowMs });
-  let cpuPercent: number | null;
-  if (prev && nowMs > prev.atMs) {
-    cpuPercent =
-      (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND) * 100_000) / (nowMs - prev.atMs);
-  } else {
-    // First reading: the average since the process started.
-    const aliveS = uptime() - stat.startTimeTicks / CLOCK_TICKS_PER_SECOND;
-    cpuPercent = aliveS > 0 ? ((stat.cpuTicks / CLOCK_TICKS_PER_SECOND) * 100) / aliveS : null;
-  }
+  // CPU share needs two readings: the first one only sets the baseline (a gap, never a
+  // made-up zero, and not the average since start, which for a young process is its
+  // start-up burst and would raise a CPU alert at attach).
+  const cpuPercent =
+    prev && nowMs - prev.atMs >= MIN_CPU_INTERVAL_MS
+      ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND) * 100_000) / (nowMs - prev.atMs)
+      : null;
+  if (prev && nowMs - prev.atMs < MIN_CPU_INTERVAL_MS) lastCpu.set(pid, prev);
   let rssBytes: number | null = null;
   try {
     rssBytes = parseRssBytes(readFileSync(`/proc/${pid}/status`, 'latin1'));
