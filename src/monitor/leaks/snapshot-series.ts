@@ -3,8 +3,7 @@
 // HeapProfiler.takeHeapSnapshot to a temp file and counts instances by class with the
 // snapshot analysis (src/monitor/snapshots/analysis, in a child process), falling back
 // to a small built-in counter meant for modest heaps if that fails. Files are deleted afterwards.
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakSnapshotSeries, LeakSuspect } from '../../shared/alert-model';
@@ -13,6 +12,8 @@ import type { RetainerPath } from '../../shared/snapshot-model';
 import type { CdpClient } from '../inspector/cdp-client';
 import { growingClasses, retainedByFromPath, type ClassCounts } from './suspects';
 import { analyzeSnapshotFile } from '../snapshots/analysis/run-analysis';
+import { CaptureWriter } from '../snapshots/capture-writer';
+import { startCapture } from '../snapshots/snapshot-capture';
 import { classCountsFromSnapshot, retainerPathFromSnapshot } from './snapshot-counts';
 
 export interface SnapshotBackend {
@@ -31,8 +32,8 @@ export interface SeriesInput {
   backend?: SnapshotBackend | undefined;
   /**
    * Captures one snapshot to a path under the session's one-capture-at-a-time lock
-   * (the heap tools' captureExclusive). Without it the backend's capture is used and
-   * the series waits for chunks of any other capture to stop flowing.
+   * (the heap tools' captureExclusive). Without it (no heap tools, so no other capture
+   * on this session) the backend's capture is used.
    */
   captureTo?: ((path: string, signal: AbortSignal) => Promise<unknown>) | undefined;
   onProgress(p: Partial<LeakSnapshotSeries>): void;
@@ -44,25 +45,6 @@ export const BUILTIN_MAX_FILE_BYTES = 256 * 1024 * 1024;
 export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect[]> {
   const backend = input.backend ?? defaultBackend;
   const dir = await mkdtemp(join(tmpdir(), 'resdash-leak-'));
-  // Another capture of this target (the Heap snapshot button) streams its chunks on
-  // the same session: never start while one is flowing (F21).
-  let lastForeignChunkMs = -Infinity;
-  let capturing = false;
-  const offWatch = input.client.on('HeapProfiler.addHeapSnapshotChunk', () => {
-    if (!capturing) lastForeignChunkMs = Date.now();
-  });
-  const quiet = async (): Promise<void> => {
-    const deadline = Date.now() + 120_000;
-    while (Date.now() - lastForeignChunkMs < 1_000 && !input.signal.aborted) {
-      if (Date.now() > deadline) {
-        throw new MonitorError(
-          ErrorCodes.TIMEOUT,
-          'Another heap snapshot of this target is still running.',
-        );
-      }
-      await sleep(250, input.signal);
-    }
-  };
   try {
     const series: ClassCounts[] = [];
     let lastPath = '';
@@ -78,11 +60,7 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
         path = join(dir, `series-${i}.heapsnapshot`);
         await input.captureTo(path, input.signal);
       } else {
-        await quiet();
-        capturing = true;
-        path = await backend.capture(input.client, dir, i).finally(() => {
-          capturing = false;
-        });
+        path = await backend.capture(input.client, dir, i);
       }
       input.onProgress({ state: 'analysing', step: i + 1 });
       series.push({ atMs, classes: await backend.classCounts(path) });
@@ -99,7 +77,6 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
     }
     return suspects;
   } finally {
-    offWatch();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -116,40 +93,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Streams the snapshot's chunks to `<file>.partial`, renamed when complete. */
+/** The shared capture path (bounded queue, .partial renamed when complete, F15-F18). */
 async function captureToFile(
   client: Pick<CdpClient, 'send' | 'on'>,
   dir: string,
   index: number,
 ): Promise<string> {
   const file = join(dir, `series-${index}.heapsnapshot`);
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  let writeError: Error | null = null;
-  out.on('error', (err) => {
-    writeError = err;
-  });
-  const off = client.on('HeapProfiler.addHeapSnapshotChunk', (p) => {
-    if (!writeError && typeof p.chunk === 'string') out.write(p.chunk);
-  });
+  const run = startCapture(client, new CaptureWriter(file), () => undefined);
   try {
-    await client.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, { timeoutMs: 0 });
-  } catch (err) {
-    out.destroy();
-    await rm(partial, { force: true });
-    throw err;
+    await run.result;
   } finally {
-    off();
+    await run.v8Done.catch(() => undefined);
   }
-  await new Promise<void>((resolve) => out.end(resolve));
-  if (writeError) {
-    await rm(partial, { force: true });
-    throw new MonitorError(
-      ErrorCodes.INTERNAL,
-      `Writing the snapshot failed: ${String(writeError)}`,
-    );
-  }
-  await rename(partial, file);
   return file;
 }
 
