@@ -98,8 +98,14 @@ export interface Requests {
   listMarkers: { args: { targetId: TargetId }; result: TimelineMarker[] };
   /** Pre-flight: memory, disk and pause estimate for a heap snapshot (F14). */
   estimateHeapSnapshot: { args: { targetId: TargetId }; result: SnapshotEstimate };
-  /** Captures into the library; fails with CONFIRM_REQUIRED unless it fits or confirm. */
-  takeHeapSnapshot: { args: { targetId: TargetId; confirm?: boolean }; result: SnapshotRecord };
+  /**
+   * Captures into the library; fails with CONFIRM_REQUIRED unless it fits or confirm.
+   * exactProgress asks V8 for its object counter, which makes the target's pause longer.
+   */
+  takeHeapSnapshot: {
+    args: { targetId: TargetId; confirm?: boolean; exactProgress?: boolean };
+    result: SnapshotRecord;
+  };
   /** Stops writing the running capture and deletes its partial file. */
   cancelHeapSnapshot: { args: { targetId: TargetId }; result: { cancelled: boolean } };
   listSnapshots: { args: Record<string, never>; result: SnapshotLibrary };

@@ -49,13 +49,28 @@ export type SnapshotPhase = 'preparing' | 'writing' | 'done' | 'failed' | 'cance
 export interface SnapshotProgress {
   targetId: TargetId;
   captureId: string;
+  /** preparing: V8 walks the heap (no output yet); writing: its chunks arrive. */
   phase: SnapshotPhase;
-  /** V8's own progress counters (objects processed of total). */
+  /** 0..1 of the whole capture (see `exact`). */
+  fraction: number;
+  /**
+   * True when the walk's share of `fraction` is V8's own object counter (the capture
+   * asked for exact progress); false when it is estimated from the time so far.
+   */
+  exact: boolean;
+  /**
+   * How the bytes come: 'pipe', the target's own writeHeapSnapshot() into a FIFO the
+   * dashboard reads (local Linux targets), or 'inspector', the DevTools protocol.
+   */
+  via: 'pipe' | 'inspector';
+  /** V8's own counters, objects processed of total; 0 and 0 unless exact. */
   done: number;
   total: number;
   bytesWritten: number;
+  /** The expected file size (pre-flight ratio, or this target's previous capture). */
+  expectedBytes: number;
   startedAtMs: number;
-  /** Estimated time left, from the pre-flight estimate and the progress so far. */
+  /** Estimated time left; null when the estimate is already exceeded. */
   remainingMs: number | null;
   /** Set when phase is failed. */
   error?: { code: string; message: string };

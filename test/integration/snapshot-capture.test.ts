@@ -60,10 +60,11 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<MonitorErr
   return err as MonitorError;
 }
 
+/** The first progress once bytes arrive: the capture is surely under way. */
 function firstProgress(m: Monitor): Promise<SnapshotProgress> {
   return new Promise((resolve) => {
     const off = m.on('snapshotProgress', (p) => {
-      if (p.total > 0) {
+      if (p.phase === 'writing') {
         off();
         resolve(p);
       }
@@ -71,13 +72,27 @@ function firstProgress(m: Monitor): Promise<SnapshotProgress> {
   });
 }
 
-describe('heap snapshot capture', () => {
+/** The way each progress event said the bytes came. */
+function viaSeen(m: Monitor): Set<string> {
+  const seen = new Set<string>();
+  m.on('snapshotProgress', (p) => seen.add(p.via));
+  return seen;
+}
+
+// Both ways of capturing (snapshot-capture.ts) must keep every promise: a valid file,
+// progress, cancel, F15, F18.
+describe.each(['pipe', 'inspector'] as const)('heap snapshot capture via the %s', (via) => {
   it('streams a valid snapshot into the library, with progress, and no partial file left', async () => {
     const f = await startFixture('heap-objects.js', { args: ['20000'] });
-    const { m, dir } = await setup({ machine: roomy });
+    const { m, dir } = await setup({ machine: roomy, via });
     const t = await m.attach({ port: f.port! });
     const phases: string[] = [];
-    m.on('snapshotProgress', (p) => phases.push(p.phase));
+    const fractions: number[] = [];
+    m.on('snapshotProgress', (p) => {
+      phases.push(p.phase);
+      fractions.push(p.fraction);
+    });
+    const seen = viaSeen(m);
     const est = await m.estimateHeapSnapshot({ targetId: t.id });
     expect(est.heapUsedBytes).toBeGreaterThan(0);
     expect(est.pauseSeconds).toBeGreaterThan(0);
@@ -85,8 +100,13 @@ describe('heap snapshot capture', () => {
 
     const rec = await m.takeHeapSnapshot({ targetId: t.id });
     expect(rec).toMatchObject({ source: 'captured', pid: f.pid });
+    expect([...seen]).toEqual([via]);
     expect(phases[0]).toBe('preparing');
+    expect(phases).toContain('writing');
     expect(phases.at(-1)).toBe('done');
+    expect(fractions.at(-1)).toBe(1);
+    // The bar only moves forward.
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     const text = await readFile(rec.path, 'utf8');
     expect(rec.sizeBytes).toBe(Buffer.byteLength(text));
     const snap = JSON.parse(text) as {
@@ -124,31 +144,9 @@ describe('heap snapshot capture', () => {
     expect((await m.listSnapshots({})).snapshots.map((s) => s.id)).toEqual([imported.id]);
   });
 
-  it('asks for confirmation when memory may not fit (F14)', async () => {
-    const f = await startFixture('heap-objects.js', { args: ['1000'] });
-    const { m, dir } = await setup({
-      machine: async () => ({
-        memAvailableBytes: 64 * 1024 * 1024,
-        cgroupLimitBytes: null,
-        cgroupUsageBytes: null,
-      }),
-    });
-    const t = await m.attach({ port: f.port! });
-    const est = await m.estimateHeapSnapshot({ targetId: t.id });
-    expect(est.fits).toBe(false);
-    const err = await expectCode(
-      m.takeHeapSnapshot({ targetId: t.id }),
-      ErrorCodes.CONFIRM_REQUIRED,
-    );
-    expect(err.message).toMatch(/event loop stops/);
-    expect(await readdir(dir)).toEqual([]);
-    const rec = await m.takeHeapSnapshot({ targetId: t.id, confirm: true });
-    expect(rec.sizeBytes).toBeGreaterThan(0);
-  });
-
   it('refuses a second capture while one runs (F21), and cancel leaves no file nor late chunks in the next one', async () => {
     const f = await startFixture('heap-objects.js', { args: ['80000'] });
-    const { m, dir } = await setup({ machine: roomy });
+    const { m, dir } = await setup({ machine: roomy, via });
     const t = await m.attach({ port: f.port! });
     const first = m.takeHeapSnapshot({ targetId: t.id });
     await expectCode(m.takeHeapSnapshot({ targetId: t.id }), ErrorCodes.SNAPSHOT_IN_PROGRESS);
@@ -175,38 +173,9 @@ describe('heap snapshot capture', () => {
     expect(await readdir(dir)).toEqual([rec!.fileName, `${rec!.id}.json`].sort());
   });
 
-  it("shares one capture lock with the leak detector's series: a user capture meanwhile is refused (F21)", async () => {
-    const f = await startFixture('heap-objects.js', { args: ['80000'] });
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-'));
-    dirs.push(dataDir);
-    const factory = createHeapToolsFeature({ machine: roomy });
-    let tools: HeapToolsFeature | null = null;
-    const m = createMonitor({
-      dataDir,
-      features: [(ctx) => (tools = factory(ctx) as HeapToolsFeature)],
-    });
-    monitors.push(m);
-    const t = await m.attach({ port: f.port! });
-    const file = path.join(dataDir, 'series-0.heapsnapshot');
-    const series = tools!.captureExclusive(file);
-    await expectCode(m.takeHeapSnapshot({ targetId: t.id }), ErrorCodes.SNAPSHOT_IN_PROGRESS);
-    expect((await series).sizeBytes).toBeGreaterThan(0);
-    const snap = JSON.parse(await readFile(file, 'utf8')) as {
-      snapshot: { meta: { node_fields: string[] }; node_count: number };
-      nodes: number[];
-    };
-    expect(snap.nodes.length).toBe(
-      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
-    );
-    expect((await readdir(dataDir)).filter((n) => n.endsWith('.partial'))).toEqual([]);
-    // Once the series' capture is done, the user's goes through.
-    const rec = await m.takeHeapSnapshot({ targetId: t.id });
-    expect(rec.sizeBytes).toBeGreaterThan(0);
-  });
-
   it('target killed mid-capture: clear error, no partial file, history kept (F15)', async () => {
     const f = await startFixture('heap-objects.js', { args: ['300000'] });
-    const { m, dir } = await setup({ machine: roomy });
+    const { m, dir } = await setup({ machine: roomy, via });
     const t = await m.attach({ port: f.port! });
     const capture = m.takeHeapSnapshot({ targetId: t.id });
     await firstProgress(m);
@@ -225,6 +194,7 @@ describe('heap snapshot capture', () => {
     let opened = 0;
     const { m, dir } = await setup({
       machine: roomy,
+      via,
       writer: {
         // A real file that runs out of space after 1 MB.
         createStream: (p) => {
@@ -258,6 +228,137 @@ describe('heap snapshot capture', () => {
     expect(opened).toBe(1);
     expect(await readdir(dir)).toEqual([]);
   });
+});
+
+/** A real file on a disk that takes `ms` for every write. */
+function slowDisk(ms: number): NonNullable<HeapToolsOptions['writer']>['createStream'] {
+  return (p) => {
+    const real = createWriteStream(p, { flags: 'wx' });
+    return new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        setTimeout(() => real.write(chunk, cb), ms);
+      },
+      final(cb) {
+        real.end(cb);
+      },
+      destroy(err, cb) {
+        real.destroy();
+        real.once('close', () => cb(err));
+      },
+    });
+  };
+}
+
+describe('heap snapshot capture', () => {
+  it('goes through the pipe by default, and falls back to the inspector when the target cannot (Node < 20.16)', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['20000'] });
+    const { m } = await setup({ machine: roomy });
+    const t = await m.attach({ port: f.port! });
+    const seen = viaSeen(m);
+    await m.takeHeapSnapshot({ targetId: t.id });
+    expect([...seen]).toEqual(['pipe']);
+
+    // A target without process.getBuiltinModule, as before Node 20.16: the pipe cannot
+    // start, nothing was paused, and the inspector takes over on the same file.
+    const old = await startFixture('heap-objects.js', {
+      args: ['20000'],
+      env: { RESDASH_FIXTURE_NO_GET_BUILTIN: '1' },
+    });
+    const t2 = await m.attach({ port: old.port! });
+    const seen2 = viaSeen(m);
+    const rec = await m.takeHeapSnapshot({ targetId: t2.id });
+    expect([...seen2]).toEqual(['pipe', 'inspector']);
+    const snap = JSON.parse(await readFile(rec.path, 'utf8')) as { strings: string[] };
+    expect(snap.strings).toContain('ResdashSnapshotItem');
+    expect((await readdir(path.dirname(rec.path))).filter((n) => n.startsWith('.'))).toEqual([]);
+
+    // Exact progress needs V8's counter, which only the inspector has.
+    const seen3 = viaSeen(m);
+    const counted: number[] = [];
+    m.on('snapshotProgress', (p) => p.exact && counted.push(p.total));
+    await m.takeHeapSnapshot({ targetId: t.id, exactProgress: true });
+    expect([...seen3]).toEqual(['inspector']);
+    expect(counted.length).toBeGreaterThan(0);
+    expect(Math.min(...counted)).toBeGreaterThan(20_000);
+  });
+
+  it('the pipe waits for a slow disk (backpressure) where the inspector, which cannot wait, gives up', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['50000'] });
+    // At most 1 MB may wait for the disk; the disk takes 5 ms per write.
+    const writer = { maxQueuedBytes: 1024 * 1024, createStream: slowDisk(5) };
+    const piped = await setup({ machine: roomy, via: 'pipe', writer });
+    const t = await piped.m.attach({ port: f.port! });
+    const rec = await piped.m.takeHeapSnapshot({ targetId: t.id });
+    const snap = JSON.parse(await readFile(rec.path, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] }; node_count: number };
+      nodes: number[];
+    };
+    expect(rec.sizeBytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(snap.nodes.length).toBe(
+      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
+    );
+    await piped.m.detach({ targetId: t.id });
+
+    const inspected = await setup({ machine: roomy, via: 'inspector', writer });
+    const t2 = await inspected.m.attach({ port: f.port! });
+    const err = await expectCode(
+      inspected.m.takeHeapSnapshot({ targetId: t2.id }),
+      ErrorCodes.SNAPSHOT_WRITE_FAILED,
+    );
+    expect(err.message).toMatch(/could not keep up/);
+    expect(await readdir(inspected.dir)).toEqual([]);
+  });
+
+  it('asks for confirmation when memory may not fit (F14)', async () => {
+    const f = await startFixture('heap-objects.js', { args: ['1000'] });
+    const { m, dir } = await setup({
+      machine: async () => ({
+        memAvailableBytes: 64 * 1024 * 1024,
+        cgroupLimitBytes: null,
+        cgroupUsageBytes: null,
+      }),
+    });
+    const t = await m.attach({ port: f.port! });
+    const est = await m.estimateHeapSnapshot({ targetId: t.id });
+    expect(est.fits).toBe(false);
+    const err = await expectCode(
+      m.takeHeapSnapshot({ targetId: t.id }),
+      ErrorCodes.CONFIRM_REQUIRED,
+    );
+    expect(err.message).toMatch(/event loop stops/);
+    expect(await readdir(dir)).toEqual([]);
+    const rec = await m.takeHeapSnapshot({ targetId: t.id, confirm: true });
+    expect(rec.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it("shares one capture lock with the leak detector's series: a user capture meanwhile is refused (F21)", async () => {
+    const f = await startFixture('heap-objects.js', { args: ['80000'] });
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-'));
+    dirs.push(dataDir);
+    const factory = createHeapToolsFeature({ machine: roomy });
+    let tools: HeapToolsFeature | null = null;
+    const m = createMonitor({
+      dataDir,
+      features: [(ctx) => (tools = factory(ctx) as HeapToolsFeature)],
+    });
+    monitors.push(m);
+    const t = await m.attach({ port: f.port! });
+    const file = path.join(dataDir, 'series-0.heapsnapshot');
+    const series = tools!.captureExclusive(file);
+    await expectCode(m.takeHeapSnapshot({ targetId: t.id }), ErrorCodes.SNAPSHOT_IN_PROGRESS);
+    expect((await series).sizeBytes).toBeGreaterThan(0);
+    const snap = JSON.parse(await readFile(file, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[] }; node_count: number };
+      nodes: number[];
+    };
+    expect(snap.nodes.length).toBe(
+      snap.snapshot.node_count * snap.snapshot.meta.node_fields.length,
+    );
+    expect((await readdir(dataDir)).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    // Once the series' capture is done, the user's goes through.
+    const rec = await m.takeHeapSnapshot({ targetId: t.id });
+    expect(rec.sizeBytes).toBeGreaterThan(0);
+  });
 
   it('resdash snapshot: library by default, -o FILE, list, import and delete', async () => {
     const f = await startFixture('heap-objects.js', { args: ['5000'] });
@@ -271,7 +372,7 @@ describe('heap snapshot capture', () => {
     expect(saved.stderr).toMatch(/event loop stops for about/);
     expect(path.dirname(rec.path)).toBe(path.join(dataDir, 'snapshots'));
     const out = path.join(dataDir, 'out.heapsnapshot');
-    await cli(`:${f.port}`, '--yes', '-o', out);
+    await cli(`:${f.port}`, '--yes', '--exact-progress', '-o', out);
     expect((await readFile(out, 'utf8')).startsWith('{"snapshot":{')).toBe(true);
     await expect(cli(`:${f.port}`, '--yes', '-o', out)).rejects.toMatchObject({
       code: 2,

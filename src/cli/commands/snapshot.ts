@@ -3,7 +3,7 @@
 // snapshot list | import PATH | delete ID.
 import { copyFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapshotRecord } from '../../shared/heap-tools-model';
+import type { SnapshotProgress, SnapshotRecord } from '../../shared/heap-tools-model';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { formatBytes } from '../format';
 import { printable, type Io } from '../io';
@@ -12,7 +12,7 @@ import { openMonitor, parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
 import { oneTarget, withTarget } from './gc';
 
-const usage = `Usage: resdash snapshot TARGET [-o FILE] [--yes] [--json] [--enable-inspector]
+const usage = `Usage: resdash snapshot TARGET [-o FILE] [--yes] [--exact-progress] [--json] [--enable-inspector]
        resdash snapshot list [--json]
        resdash snapshot import PATH [--json]
        resdash snapshot delete ID
@@ -24,11 +24,18 @@ many times its heap in extra memory: resdash estimates both first and asks for
 finishes its pause). Without -o the file goes to the snapshot library in
 $RESDASH_DATA_DIR/snapshots (default ~/.resdash/snapshots).
 
+On Linux the target writes the snapshot itself (v8.writeHeapSnapshot) into a pipe
+that resdash reads: the shortest pause, and Ctrl-C ends it early. Elsewhere, or
+when the target cannot (Node.js < 20.16, another container), it comes over the
+inspector protocol. Progress while the target walks its heap is estimated from
+the time; --exact-progress asks V8 to count first (inspector only, longer pause).
+
 ${TARGET_HELP.join('\n')}
 
 Options:
   -o, --output FILE    write the snapshot to FILE instead of the library (must not exist)
   --yes                capture even when the pre-flight says it may not fit
+  --exact-progress     V8's own object counter for progress (a longer pause)
   --json               print the snapshot record (or the library) as JSON
   --enable-inspector   if the pid's inspector is closed, open it with SIGUSR1 (Node only)
   -h, --help           show this help`;
@@ -90,6 +97,7 @@ export const snapshotCommand: Command = {
       {
         output: { type: 'string', short: 'o' },
         yes: { type: 'boolean' },
+        'exact-progress': { type: 'boolean' },
         json: { type: 'boolean' },
         'enable-inspector': { type: 'boolean' },
       },
@@ -139,16 +147,15 @@ export const snapshotCommand: Command = {
         const nowMs = Date.now();
         if (nowMs - lastLineMs < 1_000) return;
         lastLineMs = nowMs;
-        const pct = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 0;
-        const left =
-          p.remainingMs === null ? '' : `, about ${Math.ceil(p.remainingMs / 1000)} s left`;
-        io.err(
-          `resdash: snapshot ${pct}% (${p.done}/${p.total}), ${formatBytes(p.bytesWritten)} written${left}`,
-        );
+        io.err(`resdash: snapshot ${progressText(p)}`);
       });
       const done = new AbortController();
       const capture = m
-        .takeHeapSnapshot({ targetId: t.id, confirm: values.yes ?? false })
+        .takeHeapSnapshot({
+          targetId: t.id,
+          confirm: values.yes ?? false,
+          exactProgress: values['exact-progress'] ?? false,
+        })
         .finally(() => done.abort());
       capture.catch(() => undefined);
       const why = await untilStopped(done.signal);
@@ -177,6 +184,17 @@ export const snapshotCommand: Command = {
     return 0;
   },
 };
+
+/** "42% (estimated), walking the heap, about 3 s left" */
+export function progressText(p: SnapshotProgress): string {
+  const pct = `${Math.floor(p.fraction * 100)}%${p.exact ? ` (${p.done}/${p.total} objects)` : ' (estimated)'}`;
+  const what =
+    p.phase === 'preparing'
+      ? 'the target is walking its heap'
+      : `${formatBytes(p.bytesWritten)} of about ${formatBytes(p.expectedBytes)} written`;
+  const left = p.remainingMs === null ? '' : `, about ${Math.ceil(p.remainingMs / 1000)} s left`;
+  return `${pct}, ${what}${left} (via the ${p.via})`;
+}
 
 function json(asJson: boolean | undefined, value: unknown, text: string): string {
   return asJson ? JSON.stringify(value) : text;

@@ -20,7 +20,14 @@ import {
   estimateSnapshot,
   readMachineMemory,
 } from '../snapshots/preflight';
-import { startCapture, type CaptureRun } from '../snapshots/snapshot-capture';
+import {
+  calibrationFrom,
+  estimateCapture,
+  expectationFrom,
+  type CaptureCalibration,
+  type CaptureState,
+} from '../snapshots/capture-progress';
+import { startCapture, type CaptureRun, type CaptureVia } from '../snapshots/snapshot-capture';
 import { topAllocationSites } from './allocations';
 
 export const HEAP_TOOLS_FEATURE = 'heap-tools';
@@ -34,6 +41,8 @@ export interface HeapToolsOptions {
   writer?: CaptureWriterOptions;
   /** Test seam: what the machine has. */
   machine?: typeof readMachineMemory;
+  /** Which way captures go; 'auto' (default) prefers the pipe (snapshot-capture.ts). */
+  via?: 'auto' | CaptureVia;
 }
 
 export class HeapToolsFeature implements SessionFeature {
@@ -43,6 +52,8 @@ export class HeapToolsFeature implements SessionFeature {
   /** Set from the moment a capture is requested until V8 has finished it. */
   #busy: Promise<void> | null = null;
   #sampling: { startedAtMs: number; intervalBytes: number } | null = null;
+  /** What this target's last capture measured: the next one's progress estimate. */
+  #calibration: CaptureCalibration | null = null;
   #disposed = false;
 
   constructor(
@@ -91,7 +102,11 @@ export class HeapToolsFeature implements SessionFeature {
     });
   }
 
-  async takeSnapshot(library: SnapshotLibrary, confirm: boolean): Promise<SnapshotRecord> {
+  async takeSnapshot(
+    library: SnapshotLibrary,
+    confirm: boolean,
+    exactProgress = false,
+  ): Promise<SnapshotRecord> {
     if (this.#busy) {
       throw new MonitorError(
         ErrorCodes.SNAPSHOT_IN_PROGRESS,
@@ -110,7 +125,7 @@ export class HeapToolsFeature implements SessionFeature {
           `${describeEstimate(estimate)} Confirm to capture anyway.`,
         );
       }
-      return await this.#capture_(library, estimate, releaseBusy);
+      return await this.#capture_(library, estimate, exactProgress, releaseBusy);
     } catch (err) {
       // Failed before V8 started: nothing left to wait for.
       if (!this.#capture) {
@@ -124,6 +139,7 @@ export class HeapToolsFeature implements SessionFeature {
   async #capture_(
     library: SnapshotLibrary,
     estimate: SnapshotEstimate,
+    exactProgress: boolean,
     releaseBusy: () => void,
   ): Promise<SnapshotRecord> {
     const info = this.ctx.info;
@@ -131,52 +147,64 @@ export class HeapToolsFeature implements SessionFeature {
     const slot = library.allocate(startedAtMs, info.pid);
     const captureId = slot.id;
     const writer = new CaptureWriter(slot.path, this.options.writer);
-    let lastEmitMs = 0;
-    const progress = (
-      phase: SnapshotProgress['phase'],
-      done: number,
-      total: number,
-      error?: MonitorError,
-    ): void => {
-      const elapsedMs = this.ctx.now() - startedAtMs;
-      const fraction = total > 0 ? done / total : 0;
-      // V8's counter covers building the snapshot; serializing follows (about a third).
-      const expectedMs = estimate.pauseSeconds * 1000;
-      const remainingMs =
-        phase === 'preparing' || phase === 'writing'
-          ? fraction > 0.05
-            ? Math.max(0, elapsedMs / (fraction * 0.7) - elapsedMs)
-            : Math.max(0, expectedMs - elapsedMs)
-          : 0;
+    const expect = expectationFrom(estimate.heapUsedBytes, estimate, this.#calibration);
+    const state: CaptureState = {
+      elapsedMs: 0,
+      v8Done: 0,
+      v8Total: 0,
+      firstChunkAtMs: null,
+      bytesReceived: 0,
+    };
+    let via: CaptureVia = 'inspector';
+    const progress = (phase: SnapshotProgress['phase'], error?: MonitorError): void => {
+      state.elapsedMs = this.ctx.now() - startedAtMs;
+      const running = phase === 'preparing' || phase === 'writing';
+      const now = running
+        ? estimateCapture(state, expect)
+        : { fraction: phase === 'done' ? 1 : 0, remainingMs: 0, exact: state.v8Total > 0 };
       const payload: SnapshotProgress = {
         targetId: this.ctx.targetId,
         captureId,
         phase,
-        done,
-        total,
+        fraction: now.fraction,
+        exact: now.exact,
+        via,
+        done: state.v8Done,
+        total: state.v8Total,
         bytesWritten: writer.bytesWritten,
+        expectedBytes: Math.round(expect.fileBytes),
         startedAtMs,
-        remainingMs: Math.round(remainingMs),
+        remainingMs: now.remainingMs,
       };
       if (error) payload.error = { code: error.code, message: error.message };
       this.ctx.emit('snapshotProgress', payload);
     };
-    let lastDone = 0;
-    let lastTotal = 0;
-    progress('preparing', 0, 0);
-    const run = startCapture(
-      this.ctx.client,
-      writer,
-      (done, total) => {
-        lastDone = done;
-        lastTotal = total;
-        const nowMs = this.ctx.now();
-        if (nowMs - lastEmitMs < PROGRESS_EVERY_MS && done < total) return;
-        lastEmitMs = nowMs;
-        progress(done >= total ? 'writing' : 'preparing', done, total);
+    const phaseNow = (): SnapshotProgress['phase'] =>
+      state.firstChunkAtMs === null ? 'preparing' : 'writing';
+    const run = startCapture(this.ctx.client, writer, {
+      via: this.options.via,
+      onVia: (v) => {
+        via = v;
+        progress('preparing');
       },
-      this.ctx.now,
-    );
+      reportProgress: exactProgress,
+      onProgress: (done, total) => {
+        state.v8Done = done;
+        state.v8Total = total;
+      },
+      onChunk: (chars) => {
+        if (state.firstChunkAtMs === null) {
+          state.firstChunkAtMs = this.ctx.now() - startedAtMs;
+          progress('writing');
+        }
+        state.bytesReceived += chars;
+      },
+      now: this.ctx.now,
+    });
+    // The dashboard's loop is free while the target pauses: report on a clock, so an
+    // estimated walk moves too (V8's events and the chunks only update `state`).
+    const ticker = setInterval(() => progress(phaseNow()), PROGRESS_EVERY_MS);
+    ticker.unref?.();
     this.#capture = { id: captureId, run, cancelled: false };
     void run.v8Done.then(() => {
       if (this.#capture?.run === run) this.#capture = null;
@@ -185,6 +213,10 @@ export class HeapToolsFeature implements SessionFeature {
     });
     try {
       const { sizeBytes, durationMs } = await run.result;
+      clearInterval(ticker);
+      this.#calibration =
+        calibrationFrom(estimate.heapUsedBytes, state.firstChunkAtMs, sizeBytes) ??
+        this.#calibration;
       const record = await library.add({
         id: slot.id,
         fileName: slot.fileName,
@@ -197,7 +229,7 @@ export class HeapToolsFeature implements SessionFeature {
         title: info.title.slice(0, 200),
         durationMs,
       });
-      progress('done', lastTotal, lastTotal);
+      progress('done');
       this.#mark({
         targetId: this.ctx.targetId,
         atMs: startedAtMs,
@@ -206,16 +238,12 @@ export class HeapToolsFeature implements SessionFeature {
       });
       return record;
     } catch (err) {
+      clearInterval(ticker);
       const e =
         err instanceof MonitorError
           ? err
           : new MonitorError(ErrorCodes.INTERNAL, `The heap snapshot failed: ${String(err)}`);
-      progress(
-        e.code === ErrorCodes.SNAPSHOT_CANCELLED ? 'cancelled' : 'failed',
-        lastDone,
-        lastTotal,
-        e,
-      );
+      progress(e.code === ErrorCodes.SNAPSHOT_CANCELLED ? 'cancelled' : 'failed', e);
       throw e;
     }
   }
@@ -236,12 +264,11 @@ export class HeapToolsFeature implements SessionFeature {
     let releaseBusy!: () => void;
     this.#busy = new Promise<void>((r) => (releaseBusy = r));
     try {
-      const run = startCapture(
-        this.ctx.client,
-        new CaptureWriter(path, this.options.writer),
-        () => undefined,
-        this.ctx.now,
-      );
+      // Nobody watches its progress: do not make V8 count first (a longer pause).
+      const run = startCapture(this.ctx.client, new CaptureWriter(path, this.options.writer), {
+        via: this.options.via,
+        now: this.ctx.now,
+      });
       const onAbort = (): void => run.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
@@ -326,8 +353,11 @@ export class HeapToolsFeature implements SessionFeature {
     this.#disposed = true;
     const c = this.#capture;
     if (c) {
-      c.cancelled = true;
-      c.run.cancel();
+      // A closed connection fails the capture on its own, with the reason (F15).
+      if (!this.ctx.client.closed) {
+        c.cancelled = true;
+        c.run.cancel();
+      }
       await c.run.result.catch(() => undefined);
     }
     if (this.#sampling && !this.ctx.client.closed) {

@@ -57,7 +57,14 @@ export class HeapToolsRequests {
     if (a.confirm !== undefined && typeof a.confirm !== 'boolean') {
       throw bad('confirm must be true or false.');
     }
-    return this.feature(a.targetId).takeSnapshot(this.library, a.confirm === true);
+    if (a.exactProgress !== undefined && typeof a.exactProgress !== 'boolean') {
+      throw bad('exactProgress must be true or false.');
+    }
+    return this.feature(a.targetId).takeSnapshot(
+      this.library,
+      a.confirm === true,
+      a.exactProgress === true,
+    );
   }
 
   async cancel(

@@ -100,7 +100,7 @@ async function captureToFile(
   index: number,
 ): Promise<string> {
   const file = join(dir, `series-${index}.heapsnapshot`);
-  const run = startCapture(client, new CaptureWriter(file), () => undefined);
+  const run = startCapture(client, new CaptureWriter(file));
   try {
     await run.result;
   } finally {

@@ -2,7 +2,8 @@
 // fs.WriteStream, renamed to NAME only when complete (F18). Chunks come as inspector
 // events that cannot be paused, so what waits for the disk is bounded (maxQueuedBytes)
 // and a disk that cannot keep up ends the capture with a clear error instead of growing
-// the dashboard's memory. Chunks are never joined into one string.
+// the dashboard's memory. Chunks are never joined into one string. The pipe capture's
+// bytes can wait, so they get real backpressure instead (writeBytes).
 //
 // Why a pool of reused write buffers: a chunk string held until its async write ends
 // survives a scavenge or two and is promoted, so the old space of the dashboard grew by
@@ -109,6 +110,24 @@ export class CaptureWriter {
     if (this.#currentUsed > POOL_BUFFER_BYTES - 128 * 1024) this.#flushCurrent();
   }
 
+  /**
+   * Bytes from a source that can wait (the pipe capture), written as they are, no copy;
+   * `onWritten` runs once they are on their way to disk (or dropped after a failure).
+   * The source holds back what is not yet written, so the bound is never reached.
+   */
+  writeBytes(data: Buffer, onWritten: () => void): void {
+    if (this.#error || this.#closed || this.#queue(data.length)) {
+      onWritten();
+      return;
+    }
+    this.#flushCurrent();
+    this.#send(data, data.length, null, onWritten);
+  }
+
+  get maxQueuedBytes(): number {
+    return this.#maxQueuedBytes;
+  }
+
   /** Accounts bytes received and not yet on disk; true when over the bound (failed). */
   #queue(bytes: number): boolean {
     this.#bytesQueued += bytes;
@@ -132,12 +151,13 @@ export class CaptureWriter {
     this.#send(buf.subarray(0, used), used, buf);
   }
 
-  #send(data: Buffer, bytes: number, pooled: Buffer | null): void {
+  #send(data: Buffer, bytes: number, pooled: Buffer | null, onWritten?: () => void): void {
     this.#stream.write(data, (err) => {
       this.#bytesQueued -= bytes;
       if (!err) this.#bytesWritten += bytes;
       // Keep a few for reuse; the queue bound caps how many exist at once.
       if (pooled && this.#free.length < 4) this.#free.push(pooled);
+      onWritten?.();
     });
   }
 

@@ -2,98 +2,92 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCodes, MonitorError } from '../../shared/errors';
+import { ErrorCodes } from '../../shared/errors';
 import { CaptureWriter } from './capture-writer';
-import { startCapture, type CaptureClient } from './snapshot-capture';
+import { pipeExpression } from './pipe-capture';
+import { startCapture, type CaptureClient, type CaptureVia } from './snapshot-capture';
 
-/** A client whose events and takeHeapSnapshot answer are driven by the test. */
-function fakeClient() {
+/** A target too old for the pipe: evaluate answers 'unsupported', the inspector works. */
+function oldTarget() {
+  const sent: string[] = [];
   const listeners = new Map<string, (p: unknown) => void>();
-  let answer!: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
-  const sent: Array<{ method: string; params: unknown; options: unknown }> = [];
   const client = {
     on: (event: string, l: (p: unknown) => void) => {
       listeners.set(event, l);
       return () => listeners.delete(event);
     },
-    send: (method: string, params: unknown, options: unknown) => {
-      sent.push({ method, params, options });
-      return new Promise((resolve, reject) => (answer = { resolve, reject }));
+    send: async (method: string) => {
+      sent.push(method);
+      if (method === 'Runtime.evaluate') {
+        return { result: { type: 'string', value: 'unsupported: no process.getBuiltinModule' } };
+      }
+      listeners.get('HeapProfiler.addHeapSnapshotChunk')?.({ chunk: '{"snapshot":{}}' });
+      return {};
     },
   } as unknown as CaptureClient;
-  return {
-    client,
-    sent,
-    chunk: (chunk: string) => listeners.get('HeapProfiler.addHeapSnapshotChunk')?.({ chunk }),
-    progress: (done: number, total: number) =>
-      listeners.get('HeapProfiler.reportHeapSnapshotProgress')?.({ done, total }),
-    listening: () => listeners.size,
-    answer: () => answer,
-  };
+  return { client, sent };
 }
 
 const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
-async function file(): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), 'resdash-sc-'));
+async function dir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'resdash-cap-'));
   dirs.push(d);
-  return path.join(d, 's.heapsnapshot');
+  return d;
 }
 
-describe('startCapture', () => {
-  it('streams chunks, reports progress, asks with no timeout and finishes on the answer', async () => {
-    const f = fakeClient();
-    const out = await file();
-    const progress: number[] = [];
-    const run = startCapture(f.client, new CaptureWriter(out), (d) => progress.push(d));
-    expect(f.sent[0]).toMatchObject({
-      method: 'HeapProfiler.takeHeapSnapshot',
-      params: { reportProgress: true },
-      options: { timeoutMs: 0 },
+describe.runIf(process.platform === 'linux')('startCapture (Linux: the pipe first)', () => {
+  it('falls back to the inspector on the same file when the pipe cannot start', async () => {
+    const d = await dir();
+    const t = oldTarget();
+    const vias: CaptureVia[] = [];
+    const run = startCapture(t.client, new CaptureWriter(path.join(d, 's.heapsnapshot')), {
+      onVia: (v) => vias.push(v),
     });
-    f.progress(5, 10);
-    f.chunk('{"a":');
-    f.chunk('1}');
-    f.answer().resolve({});
-    expect((await run.result).sizeBytes).toBe(7);
+    expect((await run.result).sizeBytes).toBe(15);
     await run.v8Done;
-    expect(f.listening()).toBe(0);
-    expect(progress).toEqual([5]);
-    expect(await readFile(out, 'utf8')).toBe('{"a":1}');
+    expect(vias).toEqual(['pipe', 'inspector']);
+    expect(t.sent).toEqual(['Runtime.evaluate', 'HeapProfiler.takeHeapSnapshot']);
+    expect(await readFile(path.join(d, 's.heapsnapshot'), 'utf8')).toBe('{"snapshot":{}}');
+    expect(await readdir(d)).toEqual(['s.heapsnapshot']); // no FIFO folder left
   });
 
-  it('cancel stops writing at once, removes the partial and ignores late chunks until V8 answers', async () => {
-    const f = fakeClient();
-    const out = await file();
-    const run = startCapture(f.client, new CaptureWriter(out), () => undefined);
-    f.chunk('first');
-    run.cancel();
-    await expect(run.result).rejects.toMatchObject({ code: ErrorCodes.SNAPSHOT_CANCELLED });
-    f.chunk('late');
-    expect(await readdir(path.dirname(out))).toEqual([]);
-    let v8Finished = false;
-    void run.v8Done.then(() => (v8Finished = true));
-    await Promise.resolve();
-    expect(v8Finished).toBe(false);
-    expect(f.listening()).toBe(2); // still swallowing late chunks
-    f.answer().resolve({});
-    await run.v8Done;
-    expect(f.listening()).toBe(0);
-    expect(await readdir(path.dirname(out))).toEqual([]);
-  });
-
-  it('a closed socket mid-capture is a clear TARGET_CLOSED and no partial file', async () => {
-    const f = fakeClient();
-    const out = await file();
-    const run = startCapture(f.client, new CaptureWriter(out), () => undefined);
-    f.chunk('x');
-    f.answer().reject(new MonitorError(ErrorCodes.TARGET_CLOSED, 'closed'));
+  it('with the pipe required, a target that cannot is one clear error and no file', async () => {
+    const d = await dir();
+    const t = oldTarget();
+    const run = startCapture(t.client, new CaptureWriter(path.join(d, 's.heapsnapshot')), {
+      via: 'pipe',
+    });
     await expect(run.result).rejects.toMatchObject({
-      code: ErrorCodes.TARGET_CLOSED,
-      message: expect.stringMatching(/partial file was removed/),
+      code: ErrorCodes.PROTOCOL,
+      message: expect.stringMatching(/could not be streamed through a pipe: unsupported/),
     });
-    expect(await readdir(path.dirname(out))).toEqual([]);
+    await run.v8Done;
+    expect(t.sent).toEqual(['Runtime.evaluate']);
+    expect(await readdir(d)).toEqual([]);
+  });
+});
+
+describe('startCapture', () => {
+  it('asks V8 for its counter only through the inspector', async () => {
+    const d = await dir();
+    const t = oldTarget();
+    const vias: CaptureVia[] = [];
+    const run = startCapture(t.client, new CaptureWriter(path.join(d, 's.heapsnapshot')), {
+      reportProgress: true,
+      onVia: (v) => vias.push(v),
+    });
+    await run.result;
+    expect(vias).toEqual(['inspector']);
+    expect(t.sent).toEqual(['HeapProfiler.takeHeapSnapshot']);
+  });
+
+  it("the target's expression never blocks on the FIFO and quotes the path as a string", () => {
+    const e = pipeExpression('/tmp/a\'b"c/snapshot.fifo');
+    expect(e).toContain('O_NONBLOCK');
+    expect(e).toContain(JSON.stringify('/tmp/a\'b"c/snapshot.fifo'));
+    expect(e).toContain("writeHeapSnapshot('/proc/self/fd/' + fd)");
   });
 });

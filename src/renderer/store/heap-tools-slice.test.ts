@@ -38,9 +38,13 @@ describe('heap tools slice', () => {
       targetId: 't1',
       captureId: 'c',
       phase: 'writing',
+      fraction: 0.8,
+      exact: true,
+      via: 'inspector',
       done: 5,
       total: 10,
       bytesWritten: 1,
+      expectedBytes: 10,
       startedAtMs: 0,
       remainingMs: 100,
     };

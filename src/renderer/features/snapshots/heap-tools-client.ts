@@ -63,13 +63,20 @@ export async function forceGc(targetId: TargetId): Promise<void> {
   if (r) heapToolsActions.gcDone(r);
 }
 
-/** Without confirm, a capture that may not fit asks the user first (F14). */
-export async function takeSnapshot(targetId: TargetId, confirm = false): Promise<void> {
+/**
+ * Without confirm, a capture that may not fit asks the user first (F14). Exact progress
+ * asks V8 to count the heap's objects first: the bar is exact, the target's pause longer.
+ */
+export async function takeSnapshot(
+  targetId: TargetId,
+  confirm = false,
+  exactProgress = false,
+): Promise<void> {
   heapToolsActions.clearSnapshotConfirm();
   actions.clearError();
   heapToolsActions.setHeapBusy(`snapshot:${targetId}`, true);
   try {
-    await api().takeHeapSnapshot({ targetId, confirm });
+    await api().takeHeapSnapshot({ targetId, confirm, exactProgress });
     await refreshLibrary();
   } catch (err) {
     const e = serializeError(err);

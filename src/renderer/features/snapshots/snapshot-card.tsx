@@ -1,5 +1,9 @@
 // Heap snapshot: the capture button with its pre-flight confirmation (F14), a progress
-// bar with the time left and a cancel button, and the result line.
+// bar with the time left and a cancel button, and the result line. The bar is estimated
+// while the target walks its heap unless exact progress is ticked (V8 then counts
+// first, which lengthens the pause), and follows the bytes once they arrive.
+import { useState } from 'react';
+import type { SnapshotProgress } from '../../../shared/heap-tools-model';
 import type { TargetInfo } from '../../../shared/model';
 import { formatBytes } from '../../components/format';
 import { heapToolsSelectors } from '../../store/heap-tools-slice';
@@ -12,14 +16,23 @@ function seconds(ms: number | null): string {
   return s >= 90 ? `about ${Math.round(s / 60)} min left` : `about ${s} s left`;
 }
 
+function progressLine(p: SnapshotProgress): string {
+  const pct = `${Math.floor(p.fraction * 100)} %${p.exact ? '' : ' (estimated)'}`;
+  const what =
+    p.phase === 'preparing'
+      ? 'the target is walking its heap'
+      : `${formatBytes(p.bytesWritten)} of about ${formatBytes(p.expectedBytes)} written`;
+  return [pct, what, seconds(p.remainingMs)].filter(Boolean).join(' · ');
+}
+
 export function SnapshotCard({ target }: { target: TargetInfo }) {
+  const [exact, setExact] = useState(false);
   const progress = useDashboard(heapToolsSelectors.snapshot(target.id));
   const confirm = useDashboard(heapToolsSelectors.snapshotConfirm);
   const busy = useDashboard(heapToolsSelectors.busy(`snapshot:${target.id}`));
   const live = target.status === 'attached' || target.status === 'unresponsive';
   const running =
     busy && progress !== null && (progress.phase === 'preparing' || progress.phase === 'writing');
-  const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
   return (
     <section className="card heap-card" aria-label="Heap snapshot">
       <header>
@@ -34,10 +47,23 @@ export function SnapshotCard({ target }: { target: TargetInfo }) {
         className="primary"
         data-testid="snapshot-button"
         disabled={!live || busy}
-        onClick={() => void takeSnapshot(target.id)}
+        onClick={() => void takeSnapshot(target.id, false, exact)}
       >
         {busy ? 'Capturing…' : 'Take heap snapshot'}
       </button>
+      <label
+        className="muted snapshot-option"
+        title="V8 counts the heap's objects before it walks them: an exact bar, a longer pause (about 7 % measured)"
+      >
+        <input
+          type="checkbox"
+          data-testid="snapshot-exact"
+          checked={exact}
+          disabled={busy}
+          onChange={(e) => setExact(e.target.checked)}
+        />{' '}
+        Exact progress (longer pause)
+      </label>
       {confirm?.targetId === target.id && (
         <div className="warning-banner" role="alertdialog" data-testid="snapshot-confirm">
           <p>{confirm.message}</p>
@@ -49,7 +75,7 @@ export function SnapshotCard({ target }: { target: TargetInfo }) {
               type="button"
               className="primary"
               data-testid="snapshot-confirm-ok"
-              onClick={() => void takeSnapshot(target.id, true)}
+              onClick={() => void takeSnapshot(target.id, true, exact)}
             >
               Capture anyway
             </button>
@@ -58,10 +84,9 @@ export function SnapshotCard({ target }: { target: TargetInfo }) {
       )}
       {running && progress && (
         <div data-testid="snapshot-progress">
-          <progress max={1} value={fraction} aria-label="Snapshot progress" />
-          <p className="muted">
-            {progress.total > 0 ? `${Math.floor(fraction * 100)} %` : 'Starting'} ·{' '}
-            {formatBytes(progress.bytesWritten)} written · {seconds(progress.remainingMs)}
+          <progress max={1} value={progress.fraction} aria-label="Snapshot progress" />
+          <p className="muted" data-testid="snapshot-progress-line">
+            {progressLine(progress)}
           </p>
           <button
             type="button"
