@@ -1,6 +1,6 @@
 // Electron composition root: security, the core, the window, the IPC wiring. All the
 // logic lives in src/monitor; this file only puts the pieces together.
-import { app } from 'electron';
+import { app, shell } from 'electron';
 import { createMonitor } from '../monitor/index';
 import { setupIpc } from './ipc';
 import { isTrustedRendererUrl } from './paths';
@@ -12,7 +12,14 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 void app.whenReady().then(() => {
   setupSecurity();
-  const monitor = createMonitor();
+  const monitor = createMonitor({
+    // "Open the folder" with the desktop's own file manager integration.
+    showInFolder: async (target, reveal) => {
+      if (reveal) return shell.showItemInFolder(target);
+      const failed = await shell.openPath(target);
+      if (failed) throw new Error(failed);
+    },
+  });
   const window = createMainWindow();
   const disposeIpc = setupIpc(monitor, window, isTrustedRendererUrl);
 

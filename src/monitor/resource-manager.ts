@@ -43,6 +43,7 @@ import { ReportRequests } from './report/report-requests';
 import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
+import type { ShowInFolder } from './snapshots/show-in-folder';
 import { AnalysisRequests } from './snapshots/analysis/requests';
 import { AlertRequests } from './alerts/requests';
 import {
@@ -68,6 +69,8 @@ export interface MonitorOptions {
   recording?: RecordingOptions | false;
   /** Where the snapshot library lives; default $RESDASH_DATA_DIR or ~/.resdash. */
   dataDir?: string;
+  /** "Open the folder"; default: the platform's opener (Electron passes its shell's). */
+  showInFolder?: ShowInFolder;
 }
 
 export type Monitor = MonitorApi & {
@@ -140,6 +143,7 @@ export class ResourceManager implements Monitor {
     this.#heapTools = new HeapToolsRequests(
       options.dataDir,
       (targetId) => this.#liveFeature<HeapToolsFeature>(targetId, HEAP_TOOLS_FEATURE).feature,
+      options.showInFolder,
     );
     this.#store.addFn(() => this.#heapTools.dispose());
     this.#analysis = new AnalysisRequests({
@@ -273,6 +277,8 @@ export class ResourceManager implements Monitor {
   listSnapshots = (a: RequestArgs<'listSnapshots'>) => this.#heapTools.listSnapshots(a);
   deleteSnapshot = (a: RequestArgs<'deleteSnapshot'>) => this.#heapTools.deleteSnapshot(a);
   importSnapshot = (a: RequestArgs<'importSnapshot'>) => this.#heapTools.importSnapshot(a);
+  showSnapshotFolder = (a: RequestArgs<'showSnapshotFolder'>) =>
+    this.#heapTools.showSnapshotFolder(a);
   startAllocationSampling = (a: RequestArgs<'startAllocationSampling'>) =>
     this.#heapTools.startSampling(a);
   stopAllocationSampling = (a: RequestArgs<'stopAllocationSampling'>) =>

@@ -112,6 +112,8 @@ export interface Requests {
   deleteSnapshot: { args: { snapshotId: string }; result: null };
   /** Copies a .heapsnapshot at a path on the dashboard's machine into the library. */
   importSnapshot: { args: { path: string }; result: SnapshotRecord };
+  /** Opens the library folder in the file manager, or shows one snapshot in it. */
+  showSnapshotFolder: { args: { snapshotId?: string }; result: { path: string } };
   startAllocationSampling: {
     args: { targetId: TargetId; samplingIntervalBytes?: number };
     result: AllocationSamplingState;
@@ -214,6 +216,7 @@ export const REQUEST_NAMES = [
   'listSnapshots',
   'deleteSnapshot',
   'importSnapshot',
+  'showSnapshotFolder',
   'startAllocationSampling',
   'stopAllocationSampling',
   'uploadSnapshotBegin',

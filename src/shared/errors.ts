@@ -39,6 +39,8 @@ export const ErrorCodes = {
   /** Disk full, a write error, or a disk that cannot keep up (F18). */
   SNAPSHOT_WRITE_FAILED: 'MONITOR_ERR_SNAPSHOT_WRITE_FAILED',
   SNAPSHOT_NOT_FOUND: 'MONITOR_ERR_SNAPSHOT_NOT_FOUND',
+  /** No file manager could be started to show a folder (the message names the folder). */
+  OPEN_FAILED: 'MONITOR_ERR_OPEN_FAILED',
   ALLOCATION_SAMPLING_STATE: 'MONITOR_ERR_ALLOCATION_SAMPLING_STATE',
   // Recordings, reports, Prometheus export.
   /** A file that is not a resdash recording, or one too damaged to read. */

@@ -113,6 +113,7 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     listSnapshots: () => Promise.reject(new Error('not in this benchmark')),
     deleteSnapshot: () => Promise.reject(new Error('not in this benchmark')),
     importSnapshot: () => Promise.reject(new Error('not in this benchmark')),
+    showSnapshotFolder: () => Promise.reject(new Error('not in this benchmark')),
     startAllocationSampling: () => Promise.reject(new Error('not in this benchmark')),
     // recordings, reports, metrics
     openRecording: () => Promise.reject(new Error('not in this benchmark')),

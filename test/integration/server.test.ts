@@ -56,6 +56,7 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     listSnapshots: notAttached,
     deleteSnapshot: notAttached,
     importSnapshot: notAttached,
+    showSnapshotFolder: notAttached,
     // limits, alerts, leaks, recommendations
     getLimits: notAttached,
     setLimits: notAttached,

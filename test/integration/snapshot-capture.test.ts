@@ -387,6 +387,37 @@ describe('heap snapshot capture', () => {
     expect((await cli('list')).stdout).toMatch(/^1 snapshot\(s\) in /);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'opens the library folder, or shows one snapshot in it, with the system opener',
+    async () => {
+      const f = await startFixture('heap-objects.js', { args: ['2000'] });
+      const { m, dir } = await setup({ machine: roomy });
+      const t = await m.attach({ port: f.port! });
+      const rec = await m.takeHeapSnapshot({ targetId: t.id });
+      // A real spawn of an `xdg-open` first on PATH that records what it was asked.
+      const bin = await mkdtemp(path.join(os.tmpdir(), 'resdash-opener-'));
+      dirs.push(bin);
+      const log = path.join(bin, 'opened.txt');
+      await writeFile(path.join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" >> '${log}'\n`, {
+        mode: 0o755,
+      });
+      const savedPath = process.env.PATH;
+      process.env.PATH = `${bin}:${savedPath}`;
+      try {
+        expect(await m.showSnapshotFolder({})).toEqual({ path: dir });
+        expect(await m.showSnapshotFolder({ snapshotId: rec.id })).toEqual({ path: rec.path });
+        expect(await readFile(log, 'utf8')).toBe(`${dir}\n${dir}\n`);
+        await expectCode(
+          m.showSnapshotFolder({ snapshotId: 'nope' }),
+          ErrorCodes.SNAPSHOT_NOT_FOUND,
+        );
+        await expectCode(m.showSnapshotFolder({ snapshotId: '../etc' }), ErrorCodes.BAD_ARGUMENT);
+      } finally {
+        process.env.PATH = savedPath;
+      }
+    },
+  );
+
   it('imports by upload in ordered pieces (drag and drop), refusing bad pieces and bad files', async () => {
     const f = await startFixture('heap-objects.js', { args: ['2000'] });
     const { m, dir } = await setup({ machine: roomy });

@@ -4,6 +4,7 @@
 import type { RequestArgs, RequestResult } from '../../shared/contract';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { SnapshotLibrary, defaultDataDir } from '../snapshots/library';
+import { showInFolderWithOpener, type ShowInFolder } from '../snapshots/show-in-folder';
 import { SnapshotUploads } from '../snapshots/upload';
 import type { HeapToolsFeature } from './heap-tools-feature';
 
@@ -29,6 +30,7 @@ export class HeapToolsRequests {
     dataDir: string | undefined,
     /** The live session's feature; throws NOT_ATTACHED for a detached or unknown target. */
     private readonly feature: (targetId: unknown) => HeapToolsFeature,
+    private readonly showInFolder: ShowInFolder = showInFolderWithOpener,
   ) {
     this.library = new SnapshotLibrary(dataDir ?? defaultDataDir());
     this.#uploads = new SnapshotUploads(this.library);
@@ -84,6 +86,20 @@ export class HeapToolsRequests {
   ): Promise<RequestResult<'deleteSnapshot'>> {
     await this.library.remove(obj(args).snapshotId);
     return null;
+  }
+
+  async showSnapshotFolder(
+    args: RequestArgs<'showSnapshotFolder'>,
+  ): Promise<RequestResult<'showSnapshotFolder'>> {
+    const { snapshotId } = obj(args);
+    if (snapshotId === undefined) {
+      const dir = await this.library.ensureDir();
+      await this.showInFolder(dir, false);
+      return { path: dir };
+    }
+    const rec = await this.library.get(snapshotId);
+    await this.showInFolder(rec.path, true);
+    return { path: rec.path };
   }
 
   async importSnapshot(

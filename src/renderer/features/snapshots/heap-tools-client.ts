@@ -101,6 +101,13 @@ export async function refreshLibrary(): Promise<void> {
   if (lib) heapToolsActions.libraryReceived(lib);
 }
 
+/** The library folder (or one snapshot in it) in the system's file manager. */
+export async function showSnapshotFolder(snapshotId?: string): Promise<void> {
+  await guarded(`show:${snapshotId ?? 'library'}`, () =>
+    api().showSnapshotFolder(snapshotId === undefined ? {} : { snapshotId }),
+  );
+}
+
 export async function deleteSnapshot(snapshotId: string): Promise<void> {
   await guarded(`delete:${snapshotId}`, () => api().deleteSnapshot({ snapshotId }));
   heapToolsActions.snapshotDeleted(snapshotId);

@@ -8,6 +8,7 @@ import {
   analyzeSnapshot,
   deleteSnapshot,
   importSnapshot,
+  showSnapshotFolder,
   refreshLibrary,
   uploadSnapshotFile,
 } from './heap-tools-client';
@@ -36,6 +37,14 @@ export function SnapshotLibraryCard() {
         {library && (
           <p className="explain">
             Folder: <code data-testid="library-dir">{library.dir}</code>{' '}
+            <button
+              type="button"
+              className="link"
+              data-testid="library-open-folder"
+              onClick={() => void showSnapshotFolder()}
+            >
+              Open folder
+            </button>{' '}
             <button type="button" className="link" onClick={() => copy(library.dir)}>
               Copy path
             </button>{' '}
@@ -78,6 +87,13 @@ export function SnapshotLibraryCard() {
                     onClick={() => void analyzeSnapshot(s.id)}
                   >
                     Analyze
+                  </button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => void showSnapshotFolder(s.id)}
+                  >
+                    Show in folder
                   </button>
                   <button type="button" className="link" onClick={() => copy(s.path)}>
                     Copy path
