@@ -107,6 +107,10 @@ describe.each(['pipe', 'inspector'] as const)('heap snapshot capture via the %s'
     expect(fractions.at(-1)).toBe(1);
     // The bar only moves forward.
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    // The next pre-flight predicts from this capture, not from the generic ratios.
+    const next = await m.estimateHeapSnapshot({ targetId: t.id });
+    expect(next.fileBytes / rec.sizeBytes).toBeGreaterThan(0.8);
+    expect(next.fileBytes / rec.sizeBytes).toBeLessThan(1.25);
     const text = await readFile(rec.path, 'utf8');
     expect(rec.sizeBytes).toBe(Buffer.byteLength(text));
     const snap = JSON.parse(text) as {

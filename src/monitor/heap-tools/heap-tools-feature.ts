@@ -99,6 +99,7 @@ export class HeapToolsFeature implements SessionFeature {
       heapUsedBytes: usage.usedSize,
       ...machine,
       diskFreeBytes: await diskFreeBytes(dir),
+      measured: this.#calibration,
     });
   }
 
@@ -215,7 +216,7 @@ export class HeapToolsFeature implements SessionFeature {
       const { sizeBytes, durationMs } = await run.result;
       clearInterval(ticker);
       this.#calibration =
-        calibrationFrom(estimate.heapUsedBytes, state.firstChunkAtMs, sizeBytes) ??
+        calibrationFrom(estimate.heapUsedBytes, state.firstChunkAtMs, durationMs, sizeBytes) ??
         this.#calibration;
       const record = await library.add({
         id: slot.id,

@@ -53,11 +53,12 @@ describe('capture progress', () => {
   it("expects from the pre-flight, then from this target's last capture", () => {
     const pre = expectationFrom(100e6, { pauseSeconds: 10, fileBytes: 230e6 }, null);
     expect(pre).toEqual({ walkMs: 10_000 * WALK_SHARE, fileBytes: 230e6 });
-    const cal = calibrationFrom(100e6, 4000, 210e6)!;
+    const cal = calibrationFrom(100e6, 4000, 6000, 210e6)!;
+    expect(cal.pauseMsPerHeapByte).toBeCloseTo(6000 / 100e6);
     const next = expectationFrom(200e6, { pauseSeconds: 10, fileBytes: 1 }, cal);
     expect(next.walkMs).toBeCloseTo(8000);
     expect(next.fileBytes).toBeCloseTo(420e6);
-    expect(calibrationFrom(100e6, null, 210e6)).toBeNull();
-    expect(calibrationFrom(0, 4000, 210e6)).toBeNull();
+    expect(calibrationFrom(100e6, null, 6000, 210e6)).toBeNull();
+    expect(calibrationFrom(0, 4000, 6000, 210e6)).toBeNull();
   });
 });

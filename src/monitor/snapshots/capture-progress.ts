@@ -20,6 +20,8 @@ export interface CaptureExpectation {
 /** What one finished capture measured, per byte of heap used, to predict the next. */
 export interface CaptureCalibration {
   walkMsPerHeapByte: number;
+  /** The whole pause (request to last byte written). */
+  pauseMsPerHeapByte: number;
   fileBytesPerHeapByte: number;
 }
 
@@ -63,11 +65,13 @@ export function expectationFrom(
 export function calibrationFrom(
   heapUsedBytes: number,
   firstChunkAtMs: number | null,
+  durationMs: number,
   sizeBytes: number,
 ): CaptureCalibration | null {
   if (heapUsedBytes <= 0 || firstChunkAtMs === null || sizeBytes <= 0) return null;
   return {
     walkMsPerHeapByte: firstChunkAtMs / heapUsedBytes,
+    pauseMsPerHeapByte: Math.max(firstChunkAtMs, durationMs) / heapUsedBytes,
     fileBytesPerHeapByte: sizeBytes / heapUsedBytes,
   };
 }

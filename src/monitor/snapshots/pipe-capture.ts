@@ -116,8 +116,15 @@ export function startPipeCapture(
         writer.writeBytes(buf, ack); // acknowledged once written: memory stays bounded
       };
       pipe.onEnd = resolve;
-      pipe.onError = () => resolve();
     });
+    // Never take a short read for the whole file.
+    pipe.onError = (err) =>
+      fail(
+        new MonitorError(
+          ErrorCodes.SNAPSHOT_WRITE_FAILED,
+          `Reading the snapshot from its pipe failed (${err.message}); the partial file was removed.`,
+        ),
+      );
     let answer;
     try {
       answer = await client

@@ -36,6 +36,17 @@ describe('snapshot pre-flight estimate', () => {
     expect(describeEstimate(e)).toMatch(/event loop stops for the whole capture, about 15 s/);
   });
 
+  it("uses the target's own measured pause and file size once it has been captured", () => {
+    const e = estimateSnapshot({
+      ...base,
+      heapUsedBytes: 100 * MB,
+      measured: { pauseMsPerHeapByte: 60 / MB, fileBytesPerHeapByte: 2 },
+    });
+    expect(e.pauseSeconds).toBeCloseTo(6, 5);
+    expect(e.fileBytes).toBe(200 * MB);
+    expect(e.extraMemoryBytes).toBe(100 * MB * EXTRA_MEMORY_PER_HEAP_BYTE);
+  });
+
   it.each([
     ['free memory', { memAvailableBytes: 1000 * MB }, /only 1000 MB is free: /],
     [

@@ -3,6 +3,8 @@
 // cgroup limit and the disk. Ratios measured on this project's fixtures (Node 20):
 // peak RSS grew by 20-21x heapUsed (85 MB heap -> +1.8 GB), 0.08-0.11 s per MB of
 // heap, files 2.1-2.2x heapUsed; DESIGN.md measured 0.15 s/MB for a 246 MB heap.
+// Once a target has been captured, its own measured pause and file size replace the
+// ratios (the memory ratio stays: only the target's RSS could tell it).
 import { readFile, statfs } from 'node:fs/promises';
 import type { SnapshotEstimate } from '../../shared/heap-tools-model';
 
@@ -19,6 +21,8 @@ export interface PreflightInput {
   cgroupLimitBytes: number | null;
   cgroupUsageBytes: number | null;
   diskFreeBytes: number | null;
+  /** What this target's previous capture measured, per byte of heap: better than the ratios. */
+  measured?: { pauseMsPerHeapByte: number; fileBytesPerHeapByte: number } | null;
 }
 
 const MB = 1024 * 1024;
@@ -27,8 +31,12 @@ const mb = (bytes: number): string => `${Math.round(bytes / MB)} MB`;
 export function estimateSnapshot(input: PreflightInput): SnapshotEstimate {
   const heap = Math.max(0, input.heapUsedBytes);
   const extraMemoryBytes = Math.round(heap * EXTRA_MEMORY_PER_HEAP_BYTE);
-  const fileBytes = Math.round(heap * FILE_BYTES_PER_HEAP_BYTE);
-  const pauseSeconds = Math.max(0.1, (heap / MB) * PAUSE_SECONDS_PER_HEAP_MB);
+  const m = input.measured;
+  const fileBytes = Math.round(heap * (m?.fileBytesPerHeapByte ?? FILE_BYTES_PER_HEAP_BYTE));
+  const pauseSeconds = Math.max(
+    0.1,
+    m ? (heap * m.pauseMsPerHeapByte) / 1000 : (heap / MB) * PAUSE_SECONDS_PER_HEAP_MB,
+  );
   const cgroupRoom =
     input.cgroupLimitBytes !== null && input.cgroupUsageBytes !== null
       ? Math.max(0, input.cgroupLimitBytes - input.cgroupUsageBytes)
