@@ -2,7 +2,7 @@
 // left, the library, import, F14 confirmation, F21 one capture at a time, cancel with
 // late chunks, F15 target killed mid-capture, F18 a failing write.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -418,6 +418,42 @@ describe('heap snapshot capture', () => {
         await expectCode(m.showSnapshotFolder({ snapshotId: '../etc' }), ErrorCodes.BAD_ARGUMENT);
       } finally {
         process.env.PATH = savedPath;
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'resdash snapshot: Ctrl-C cancels, keeps nothing, and the target runs on',
+    async () => {
+      const f = await startFixture('heap-objects.js', { args: ['300000'] });
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'resdash-snap-cli-'));
+      dirs.push(dataDir);
+      const child = spawn(process.execPath, [BIN, 'snapshot', `:${f.port}`, '--yes'], {
+        env: { ...process.env, RESDASH_DATA_DIR: dataDir, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        let stderr = '';
+        const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+        await new Promise<void>((resolve) => {
+          child.stderr!.on('data', (b: Buffer) => {
+            stderr += b.toString();
+            if (/resdash: snapshot \d+%/.test(stderr)) resolve();
+          });
+        });
+        child.kill('SIGINT');
+        const code = await exited;
+        expect(code, stderr).not.toBe(0);
+        expect(stderr).toMatch(/cancelling; the target stops at its next write/);
+        expect(stderr).toMatch(/MONITOR_ERR_SNAPSHOT_CANCELLED/);
+        const left = await readdir(path.join(dataDir, 'snapshots')).catch(() => []);
+        expect(left).toEqual([]);
+        // Its pause is over: it answers on stdin again.
+        f.command('calm');
+        await f.waitFor(/calm/, 30_000);
+      } finally {
+        // Never leave it running, whatever failed above.
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
     },
   );

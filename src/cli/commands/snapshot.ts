@@ -142,8 +142,10 @@ export const snapshotCommand: Command = {
         `resdash: capturing a heap snapshot of ${formatBytes(est.heapUsedBytes)} heap; the target's event loop stops for about ${est.pauseSeconds.toFixed(1)} s`,
       );
       let lastLineMs = 0;
+      let via = 'inspector' as SnapshotProgress['via'];
       const offProgress = m.on('snapshotProgress', (p) => {
         if (p.targetId !== t.id || (p.phase !== 'preparing' && p.phase !== 'writing')) return;
+        via = p.via;
         const nowMs = Date.now();
         if (nowMs - lastLineMs < 1_000) return;
         lastLineMs = nowMs;
@@ -160,7 +162,11 @@ export const snapshotCommand: Command = {
       capture.catch(() => undefined);
       const why = await untilStopped(done.signal);
       if (why === 'signal') {
-        io.err('resdash: cancelling; the target finishes its pause on its own');
+        io.err(
+          via === 'pipe'
+            ? 'resdash: cancelling; the target stops at its next write'
+            : 'resdash: cancelling; the target finishes its pause on its own',
+        );
         await m.cancelHeapSnapshot({ targetId: t.id }).catch(() => undefined);
       }
       try {
