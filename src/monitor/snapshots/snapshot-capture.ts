@@ -8,7 +8,7 @@
 // Why: V8's inspector re-encodes every chunk (to UTF-16, CBOR, then escaped JSON) on
 // the target's main thread while it is paused (perf: v8_crdtp's JSON encoder and
 // String16 took about 10 % of the target's samples); on the 1 M-object fixture the
-// protocol path took 1.11-1.14x of writeHeapSnapshot() and the pipe 1.01x
+// protocol path took 1.08-1.15x of writeHeapSnapshot() and the pipe 1.01-1.03x
 // (test/bench/snapshot-capture.ts). When the pipe cannot start (nothing read yet) the
 // capture falls back to the inspector on the same writer.
 import type { CdpClient } from '../inspector/cdp-client';
