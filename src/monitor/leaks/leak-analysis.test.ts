@@ -145,4 +145,23 @@ describe("the seed's investigate rule", () => {
     expect(r.leakSuspected).toBe(leak);
     expect(r.sentence.length).toBeGreaterThan(30);
   });
+
+  it('a flat post-GC trend overrules one GC that kept live working data', () => {
+    const input = { atMs: 0, baselineBytes: 10 * MB, heapBeforeBytes: 13 * MB };
+    const flat = judgeInvestigation({
+      ...input,
+      heapAfterBytes: 12.5 * MB,
+      trend: { state: 'stable', points: 40, spanMs: 120_000 },
+    });
+    expect(flat.leakSuspected).toBe(false);
+    expect(flat.sentence).toMatch(/has not grown over 120 s \(40 post-GC points\).*no leak/);
+    for (const state of ['suspected', 'not-enough-data'] as const) {
+      const r = judgeInvestigation({
+        ...input,
+        heapAfterBytes: 12.5 * MB,
+        trend: { state, points: 40, spanMs: 120_000 },
+      });
+      expect(r.leakSuspected, state).toBe(true);
+    }
+  });
 });

@@ -110,17 +110,29 @@ export function judgeInvestigation(input: {
   baselineBytes: number;
   heapBeforeBytes: number;
   heapAfterBytes: number;
+  /**
+   * The post-GC trend before the forced GC. 'stable' overrules the seed's rule: one GC
+   * cannot tell live working data (a batch being built) from a leak, and a heap whose
+   * level after GC has not grown over the window is not leaking (a sawtooth service
+   * was called leaking when Investigate hit the top of a batch).
+   */
+  trend?: { state: TrendVerdict['state']; points: number; spanMs: number };
 }): LeakInvestigation {
+  const { trend, ...fields } = input;
   const growthBytes = input.heapBeforeBytes - input.baselineBytes;
   const freedBytes = Math.max(0, input.heapBeforeBytes - input.heapAfterBytes);
   const significant = growthBytes >= MIN_INVESTIGATE_GROWTH_BYTES;
-  const leakSuspected = significant && freedBytes < growthBytes / 2;
+  const retained = significant && freedBytes < growthBytes / 2;
+  const flatTrend = trend?.state === 'stable';
+  const leakSuspected = retained && !flatTrend;
   const sentence = !significant
     ? `The heap grew only ${formatBytes(Math.max(0, growthBytes))} since the baseline ${formatBytes(input.baselineBytes)}: nothing to investigate yet.`
     : leakSuspected
       ? `A forced GC freed ${formatBytes(freedBytes)} of the ${formatBytes(growthBytes)} grown since the baseline (less than half): memory is being retained, a leak is suspected.`
-      : `A forced GC freed ${formatBytes(freedBytes)} of the ${formatBytes(growthBytes)} grown since the baseline: the growth was garbage, no leak.`;
-  return { ...input, growthBytes, freedBytes, leakSuspected, sentence };
+      : retained
+        ? `A forced GC freed ${formatBytes(freedBytes)} of the ${formatBytes(growthBytes)} grown since the baseline, but the heap after GC has not grown over ${Math.round(trend!.spanMs / 1000)} s (${trend!.points} post-GC points): what it kept is live working data, no leak.`
+        : `A forced GC freed ${formatBytes(freedBytes)} of the ${formatBytes(growthBytes)} grown since the baseline: the growth was garbage, no leak.`;
+  return { ...fields, growthBytes, freedBytes, leakSuspected, sentence };
 }
 
 function median(xs: number[]): number {

@@ -258,7 +258,8 @@ export function createLeaksFeature(
       }
       gcBusy = true;
       try {
-        const baselineBefore = analysePostGcTrend(points, ctx.now(), options.trend).baselineBytes;
+        const trend = analysePostGcTrend(points, ctx.now(), options.trend);
+        const baselineBefore = trend.baselineBytes;
         const { before, after } = await forceGc();
         const baselineBytes =
           baselineBefore ??
@@ -270,6 +271,7 @@ export function createLeaksFeature(
           baselineBytes,
           heapBeforeBytes: before,
           heapAfterBytes: after,
+          trend,
         });
       } finally {
         gcBusy = false;
