@@ -11,6 +11,7 @@
 // (test/bench/snapshot-capture.ts). Without it, progress is estimated from the time so
 // far and the bytes received (capture-progress.ts).
 import { ErrorCodes, MonitorError } from '../../shared/errors';
+import { captureFailure } from './capture-errors';
 import type { CaptureWriter } from './capture-writer';
 import type { CaptureClient, CaptureOptions, CaptureRun } from './snapshot-capture';
 
@@ -64,19 +65,7 @@ export function startInspectorCapture(
         rejectResult(err);
       }
     },
-    (err: unknown) => {
-      const e =
-        err instanceof MonitorError && err.code === ErrorCodes.TARGET_CLOSED
-          ? new MonitorError(
-              ErrorCodes.TARGET_CLOSED,
-              'The target exited or its inspector closed during the heap snapshot; the partial file was removed.',
-              { cause: err },
-            )
-          : err instanceof MonitorError
-            ? err
-            : new MonitorError(ErrorCodes.PROTOCOL, `The heap snapshot failed: ${String(err)}`);
-      stop(e);
-    },
+    (err: unknown) => stop(captureFailure(err)),
   );
   return {
     result,

@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
+import { captureFailure } from './capture-errors';
 import type { CaptureWriter } from './capture-writer';
 import { startPipeReader, type PipeReader } from './pipe-reader';
 import type { CaptureClient, CaptureOptions, CaptureRun } from './snapshot-capture';
@@ -48,15 +49,10 @@ export function pipeExpression(fifo: string): string {
 })()`;
 }
 
-interface PipeOptions extends CaptureOptions {
-  /** Where the private FIFO folder is made; default: beside the snapshot file. */
-  pipeDir?: string;
-}
-
 export function startPipeCapture(
   client: CaptureClient,
   writer: CaptureWriter,
-  options: PipeOptions = {},
+  options: CaptureOptions = {},
 ): CaptureRun {
   const { onChunk, now = Date.now } = options;
   const startedMs = now();
@@ -92,7 +88,8 @@ export function startPipeCapture(
   const flow = async (): Promise<void> => {
     let bytes = 0;
     try {
-      dir = await mkdtemp(path.join(options.pipeDir ?? path.dirname(writer.finalPath), '.pipe-'));
+      // Beside the file: a folder the target can reach when it can reach the library.
+      dir = await mkdtemp(path.join(path.dirname(writer.finalPath), '.pipe-'));
       const fifo = path.join(dir, 'snapshot.fifo');
       await run('mkfifo', ['-m', '600', fifo]);
       // What is read but not yet written stays under the writer's bound.
@@ -139,13 +136,7 @@ export function startPipeCapture(
         )
         .finally(resolveV8);
     } catch (err) {
-      throw err instanceof MonitorError && err.code === ErrorCodes.TARGET_CLOSED
-        ? new MonitorError(
-            ErrorCodes.TARGET_CLOSED,
-            'The target exited or its inspector closed during the heap snapshot; the partial file was removed.',
-            { cause: err },
-          )
-        : err;
+      throw captureFailure(err);
     }
     if (settled) return;
     const value: unknown = answer.exceptionDetails ? undefined : answer.result.value;

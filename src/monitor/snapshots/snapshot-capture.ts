@@ -43,8 +43,6 @@ export interface SnapshotCaptureOptions extends CaptureOptions {
   via?: 'auto' | CaptureVia;
   /** Which way the capture goes, once known (again after a fallback). */
   onVia?: (via: CaptureVia, why?: string) => void;
-  /** Test seam: where the FIFO is made. */
-  pipeDir?: string;
 }
 
 export function startCapture(
@@ -62,28 +60,21 @@ export function startCapture(
   options.onVia?.('pipe');
   let current = startPipeCapture(client, writer, options);
   let cancelled = false;
-  let resolveV8!: () => void;
-  const v8Done = new Promise<void>((r) => (resolveV8 = r));
-  const result = current.result.catch((err: unknown) => {
-    if (!(err instanceof PipeUnavailableError)) {
-      void current.v8Done.then(resolveV8);
-      throw err;
-    }
+  const result = current.result.catch(async (err: unknown) => {
+    if (!(err instanceof PipeUnavailableError)) throw err;
     if (cancelled || via === 'pipe') {
-      void current.v8Done.then(resolveV8);
-      return writer.abort().then(() => {
-        throw err.asMonitorError();
-      });
+      await writer.abort();
+      throw err.asMonitorError();
     }
     // Nothing was read: the inspector gets the same, still empty, writer.
     options.onVia?.('inspector', err.message);
     current = startInspectorCapture(client, writer, options);
-    void current.v8Done.then(resolveV8);
     return current.result;
   });
-  void current.result.then(
-    () => current.v8Done.then(resolveV8),
-    () => undefined,
+  // Whichever way ended up running, the target is done when that way says so.
+  const v8Done = result.then(
+    () => current.v8Done,
+    () => current.v8Done,
   );
   return {
     result,
