@@ -52,6 +52,45 @@ describe('forced GC', () => {
     expect(await m.listMarkers({ targetId: t.id })).toEqual(markers);
   });
 
+  it('the GC button, the periodic forced GC and Investigate queue instead of refusing each other', async () => {
+    const f = await startFixture('idle.js');
+    const m = await monitor();
+    const t = await m.attach({ port: f.port!, intervalMs: 100 });
+    // Periodic forced GCs (every 0.5-1.5 s) besides the five requests below, all at once.
+    await m.setLeakOptions({
+      targetId: t.id,
+      options: { allowForcedGc: true, forcedGcIntervalMs: 1000 },
+    });
+    f.command('alloc 50');
+    await f.waitFor(/allocated 50/);
+    f.command('free');
+    await f.waitFor(/freed/);
+    const results = await Promise.allSettled([
+      m.collectGarbage({ targetId: t.id }),
+      m.investigateLeak({ targetId: t.id }),
+      m.investigateLeak({ targetId: t.id }),
+      m.collectGarbage({ targetId: t.id }),
+      m.investigateLeak({ targetId: t.id }),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(
+      Array(5).fill('ok'),
+    );
+    const [gc1, inv, , gc2] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      { heapUsedAfterBytes: number },
+      { investigation: { heapBeforeBytes: number; heapAfterBytes: number } | null },
+      unknown,
+      { heapUsedAfterBytes: number },
+    ];
+    // Whichever GC came first freed the 50 MB; every reading after it is of the small heap.
+    expect(inv.investigation).not.toBeNull();
+    for (const after of [
+      gc1.heapUsedAfterBytes,
+      gc2.heapUsedAfterBytes,
+      inv.investigation!.heapAfterBytes,
+    ])
+      expect(after).toBeLessThan(30 * 1024 * 1024);
+  });
+
   it('refuses a detached target and bad arguments with stable codes', async () => {
     const f = await startFixture('idle.js');
     const m = await monitor();

@@ -29,11 +29,11 @@ import {
 } from '../snapshots/capture-progress';
 import { startCapture, type CaptureRun, type CaptureVia } from '../snapshots/snapshot-capture';
 import { topAllocationSites } from './allocations';
+import { GcGate } from './gc-gate';
 
 export const HEAP_TOOLS_FEATURE = 'heap-tools';
 export const MAX_MARKERS = 200;
 const PROGRESS_EVERY_MS = 250;
-const GC_TIMEOUT_MS = 120_000;
 export const DEFAULT_SAMPLING_INTERVAL_BYTES = 32 * 1024;
 
 export interface HeapToolsOptions {
@@ -55,35 +55,34 @@ export class HeapToolsFeature implements SessionFeature {
   /** What this target's last capture measured: the next one's progress estimate. */
   #calibration: CaptureCalibration | null = null;
   #disposed = false;
+  /** Every forced GC of this target, one at a time (the leak detector queues here too). */
+  readonly gc: GcGate;
 
   constructor(
     private readonly ctx: SessionContext,
     private readonly options: HeapToolsOptions = {},
-  ) {}
+  ) {
+    this.gc = new GcGate(ctx.client, ctx.now);
+  }
 
   markers(): TimelineMarker[] {
     return [...this.#markers];
   }
 
+  /** The GC button's result; queued behind any forced GC of this target (gc-gate.ts). */
   async collectGarbage(): Promise<GcResult> {
-    const { client } = this.ctx;
-    const atMs = this.ctx.now();
-    const before = await client.send('Runtime.getHeapUsage');
-    const t0 = performance.now();
-    await client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: GC_TIMEOUT_MS });
-    const durationMs = performance.now() - t0;
-    const after = await client.send('Runtime.getHeapUsage');
+    const gc = await this.gc.run();
     const result: GcResult = {
       targetId: this.ctx.targetId,
-      atMs,
-      heapUsedBeforeBytes: before.usedSize,
-      heapUsedAfterBytes: after.usedSize,
-      freedBytes: Math.max(0, before.usedSize - after.usedSize),
-      durationMs,
+      atMs: gc.atMs,
+      heapUsedBeforeBytes: gc.beforeBytes,
+      heapUsedAfterBytes: gc.afterBytes,
+      freedBytes: Math.max(0, gc.beforeBytes - gc.afterBytes),
+      durationMs: gc.durationMs,
     };
     this.#mark({
       targetId: this.ctx.targetId,
-      atMs,
+      atMs: gc.atMs,
       kind: 'gc',
       label: `GC -${mbText(result.freedBytes)}`,
     });

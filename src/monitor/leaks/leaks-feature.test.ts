@@ -103,6 +103,54 @@ describe('leaks feature', () => {
     expect(v.sentence).toMatch(/less than half/);
   });
 
+  it('Investigate while a forced GC runs waits for it and runs its own; a second click joins', async () => {
+    const f = fakeContext({ bytes: 40 * MB, freedByGc: 2 * MB });
+    // Hold every collectGarbage until released, as a target busy with a GC would.
+    const held: (() => void)[] = [];
+    const send = f.ctx.client.send.bind(f.ctx.client);
+    (f.ctx.client as { send: unknown }).send = async (method: string) => {
+      if (method === 'HeapProfiler.collectGarbage') await new Promise<void>((r) => held.push(r));
+      return send(method as never);
+    };
+    const feature = createLeaksFeature(f.ctx);
+    feature.onSample?.(generateSamples({ seed: 1, count: 1, heapUsedBytes: () => 10 * MB })[0]!);
+    feature.setOptions({ allowForcedGc: true, forcedGcIntervalMs: 1 });
+    f.advance(1000);
+    feature.onSample?.(generateSamples({ seed: 2, count: 1, startMs: f.ctx.now() })[0]!);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held).toHaveLength(1); // the periodic GC is running
+
+    const first = feature.investigate();
+    const second = feature.investigate(); // before first's GC started: the same answer
+    expect(second).toBe(first);
+    held.shift()!(); // the periodic GC ends
+    await new Promise((r) => setTimeout(r, 5));
+    expect(held).toHaveLength(1); // now the investigation's own GC
+    const third = feature.investigate(); // its GC already began: a new one, queued after
+    expect(third).not.toBe(first);
+    held.shift()!();
+    const v = await first;
+    expect(v.investigation).toMatchObject({ freedBytes: 2 * MB });
+    await new Promise((r) => setTimeout(r, 5));
+    held.shift()!();
+    await expect(third).resolves.toMatchObject({ investigation: { freedBytes: 2 * MB } });
+    expect(f.calls.filter((c) => c === 'HeapProfiler.collectGarbage')).toHaveLength(3);
+    await feature.dispose();
+  });
+
+  it('Investigate on a detached target fails with TARGET_CLOSED, not BAD_ARGUMENT', async () => {
+    const f = fakeContext({ bytes: 40 * MB, freedByGc: 2 * MB });
+    (f.ctx.client as { closed: boolean }).closed = true;
+    const feature = createLeaksFeature(f.ctx);
+    await expect(feature.investigate()).rejects.toMatchObject({
+      code: 'MONITOR_ERR_TARGET_CLOSED',
+    });
+    // Nothing is left in flight: the next click runs (and fails the same way) again.
+    await expect(feature.investigate()).rejects.toMatchObject({
+      code: 'MONITOR_ERR_TARGET_CLOSED',
+    });
+  });
+
   it('a snapshot series (allowed) names the class that grows at every step', async () => {
     const f = fakeContext({ bytes: 0, freedByGc: 0 });
     let n = 0;

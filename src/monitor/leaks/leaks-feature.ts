@@ -13,6 +13,7 @@ import {
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Sample } from '../../shared/model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { GcGate } from '../heap-tools/gc-gate';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from '../heap-tools/heap-tools-feature';
 import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
 import { PostGcRecorder } from './post-gc-recorder';
@@ -57,7 +58,12 @@ export function createLeaksFeature(
   // Forced GCs at jittered times (0.5x..1.5x the interval): at a fixed period they can
   // alias with a periodic workload (a batch dropped every 2 s) and draw a false trend.
   let nextGcDelayMs = 0;
-  let gcBusy = false;
+  // Forced GCs queue with the GC button's in the heap tools' gate (one at a time, so one's
+  // "before" is never another's "after"); without heap tools, a gate of our own.
+  const gate =
+    ctx.feature<HeapToolsFeature>(HEAP_TOOLS_FEATURE)?.gc ?? new GcGate(ctx.client, ctx.now);
+  /** The investigation in flight; a click before its GC started joins it. */
+  let investigating: { verdict: Promise<LeakVerdict>; gcStarted: boolean } | null = null;
   let disposed = false;
   let lastEmitted: { state: string; atMs: number } | null = null;
   const abort = new AbortController();
@@ -142,21 +148,41 @@ export function createLeaksFeature(
     return v;
   };
 
-  const heapUsed = async (): Promise<number> => {
-    const r = await ctx.client.send('Runtime.getHeapUsage', undefined, { timeoutMs: 10_000 });
-    return r.usedSize;
-  };
-
-  /** Forces a full GC and returns the heap before and after. */
-  const forceGc = async (): Promise<{ before: number; after: number }> => {
+  /** Forces a full GC (after any already queued) and returns the heap before and after. */
+  const forceGc = async (onStart?: () => void): Promise<{ before: number; after: number }> => {
     if (ctx.client.closed) {
       throw new MonitorError(ErrorCodes.TARGET_CLOSED, 'The target is detached.');
     }
-    const before = await heapUsed();
-    await ctx.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: GC_TIMEOUT_MS });
-    const after = await heapUsed();
-    addPoint(ctx.now(), after);
-    return { before, after };
+    const gc = await gate.run({ onStart, timeoutMs: GC_TIMEOUT_MS });
+    addPoint(ctx.now(), gc.afterBytes);
+    return { before: gc.beforeBytes, after: gc.afterBytes };
+  };
+
+  const runInvestigation = async (
+    earlier: Promise<unknown> | undefined,
+    run: { gcStarted: boolean },
+  ): Promise<LeakVerdict> => {
+    // Its GC must be its own: wait for an investigation whose GC had already begun.
+    await earlier?.catch(() => undefined);
+    let trend = analysePostGcTrend(points, ctx.now(), options.trend);
+    const { before, after } = await forceGc(() => {
+      run.gcStarted = true;
+      // The trend as it stood when this GC's turn came (a queued GC may have added points).
+      trend = analysePostGcTrend(points, ctx.now(), options.trend);
+    });
+    const baselineBytes =
+      trend.baselineBytes ??
+      (points.length > 1 ? points[0]!.value : null) ??
+      firstHeapBytes ??
+      before;
+    investigation = judgeInvestigation({
+      atMs: ctx.now(),
+      baselineBytes,
+      heapBeforeBytes: before,
+      heapAfterBytes: after,
+      trend,
+    });
+    return publish(true);
   };
 
   const maybeStartSeries = (v: LeakVerdict): void => {
@@ -233,17 +259,12 @@ export function createLeaksFeature(
     }
     if (
       leakOptions.allowForcedGc &&
-      !gcBusy &&
+      !gate.busy &&
       !ctx.client.closed &&
       ctx.info.status === 'attached' &&
       sample.timestampMs - lastGcPointMs >= nextGcDelayMs
     ) {
-      gcBusy = true;
-      forceGc()
-        .catch(() => undefined)
-        .finally(() => {
-          gcBusy = false;
-        });
+      forceGc().catch(() => undefined);
     }
     publish();
   };
@@ -252,31 +273,17 @@ export function createLeaksFeature(
     name: LEAKS_FEATURE_NAME,
     onSample,
     verdict: compute,
-    async investigate() {
-      if (gcBusy) {
-        throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'A GC is already running for this target.');
-      }
-      gcBusy = true;
-      try {
-        const trend = analysePostGcTrend(points, ctx.now(), options.trend);
-        const baselineBefore = trend.baselineBytes;
-        const { before, after } = await forceGc();
-        const baselineBytes =
-          baselineBefore ??
-          (points.length > 1 ? points[0]!.value : null) ??
-          firstHeapBytes ??
-          before;
-        investigation = judgeInvestigation({
-          atMs: ctx.now(),
-          baselineBytes,
-          heapBeforeBytes: before,
-          heapAfterBytes: after,
-          trend,
-        });
-      } finally {
-        gcBusy = false;
-      }
-      return publish(true);
+    investigate() {
+      // A click while another investigation waits for its GC joins it: that GC starts
+      // after this click, so its answer is this click's answer too. A GC already running
+      // (periodic, the GC button, an earlier investigation) is waited for, never refused.
+      if (investigating && !investigating.gcStarted) return investigating.verdict;
+      const run = { gcStarted: false, verdict: null as unknown as Promise<LeakVerdict> };
+      run.verdict = runInvestigation(investigating?.verdict, run).finally(() => {
+        if (investigating === run) investigating = null;
+      });
+      investigating = run;
+      return run.verdict;
     },
     setOptions(patch) {
       leakOptions = { ...leakOptions, ...patch };
