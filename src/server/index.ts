@@ -49,6 +49,25 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   res.end(message + '\n');
 }
 
+/**
+ * A browser that opens the shell without its token gets a page that says what to do,
+ * with an icon of its own: a plain-text answer makes the browser fetch /favicon.ico
+ * after it, a second failed load (and a console error) for one refused page.
+ */
+function refuseUnauthorized(req: IncomingMessage, res: ServerResponse, reason: string): void {
+  if (!(req.headers.accept ?? '').includes('text/html'))
+    return refuse(res, 401, `Refused: ${reason}.`);
+  res.statusCode = 401;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">' +
+      '<title>resdash: token required</title></head><body>' +
+      '<p>This address needs the token that <code>resdash serve</code> (or <code>npm start</code>) ' +
+      'printed: open the whole URL, <code>http://127.0.0.1:PORT/?token=…</code>.</p></body></html>\n',
+  );
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -73,7 +92,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = requestUrl(req);
     if (url === null) return refuse(res, 400, 'Bad request.');
     const verdict = checkRequest(req, url, port, token);
-    if (!verdict.ok) return refuse(res, verdict.status, `Refused: ${verdict.reason}.`);
+    if (!verdict.ok) {
+      return verdict.status === 401
+        ? refuseUnauthorized(req, res, verdict.reason)
+        : refuse(res, verdict.status, `Refused: ${verdict.reason}.`);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return refuse(res, 405, 'Method not allowed.');

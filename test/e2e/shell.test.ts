@@ -34,21 +34,39 @@ afterAll(async () => {
 });
 
 describe('browser shell in Chromium', () => {
-  it('refuses a request without the token, and the page without it', async () => {
+  it('refuses a request without the token, and the page without it, in one failed load', async () => {
     const bare = `http://127.0.0.1:${server.port}/`;
     const res = await fetch(bare);
     expect(res.status).toBe(401);
-    const resp = await page.goto(bare);
-    expect(resp?.status()).toBe(401);
-    expect(await page.locator('[data-testid^="process-row-"]').count()).toBe(0);
+    // A page of its own: whatever the refused page still loads cannot reach later tests.
+    const context = await browser.newContext();
+    try {
+      const refused = await context.newPage();
+      const loads: string[] = [];
+      refused.on('response', (r) => loads.push(`${r.status()} ${new URL(r.url()).pathname}`));
+      const resp = await refused.goto(bare);
+      expect(resp?.status()).toBe(401);
+      await refused.waitForLoadState('networkidle');
+      // The document only: no /favicon.ico fetched (and refused) after it.
+      expect(loads).toEqual(['401 /']);
+      expect(await refused.textContent('body')).toContain('?token=');
+      expect(await refused.locator('[data-testid^="process-row-"]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('lists the target, attaches, draws the memory chart with data, and detaches', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error') errors.push(`${m.text()} at ${m.location().url}`);
     });
+    // Every request of the page carries its credential: nothing is refused or fails.
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => errors.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
     await page.goto(server.url);
     const row = page.getByTestId(`process-row-${target.pid}`);
     await row.waitFor({ timeout: 15_000 });

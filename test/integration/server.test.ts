@@ -183,6 +183,17 @@ describe('browser shell server', () => {
     expect(res.body).not.toContain('Resource Dashboard');
   });
 
+  it('answers a browser without the token with a page that says what to do, and its own icon', async () => {
+    const res = await get(server.port, '/', { Accept: 'text/html,application/xhtml+xml' });
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('?token=');
+    // An icon of its own, so the browser does not fetch (and get refused) /favicon.ico.
+    expect(res.body).toContain('<link rel="icon" href="data:,">');
+    expect(res.body).not.toContain('Resource Dashboard');
+    expect(res.body).not.toContain(server.token);
+  });
+
   it('refuses a wrong token with 401', async () => {
     const res = await get(server.port, `/?token=${server.token.slice(1)}x`);
     expect(res.status).toBe(401);
