@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../shared/errors';
-import { parseDurationMs, parsePort, parseTarget } from './parse';
+import { parseDurationMs, parseListenPort, parsePort, parseTarget } from './parse';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -42,5 +42,27 @@ describe('parsePort', () => {
     for (const bad of ['0', '65536', '1.5', 'abc', '']) {
       expect(() => parsePort(bad, '--port')).toThrow(/--port/);
     }
+  });
+});
+
+describe('parseListenPort', () => {
+  it('accepts 0 (any free port) and 1..65535', () => {
+    expect(parseListenPort('0', '--port')).toBe(0);
+    expect(parseListenPort('1', '--port')).toBe(1);
+    expect(parseListenPort('65535', '--port')).toBe(65_535);
+  });
+
+  it.each(['65536', '-1', '1.5', 'abc', '', ' 0'])('rejects %j with BAD_ARGUMENT', (bad) =>
+    expect(() => parseListenPort(bad, '--port')).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.BAD_ARGUMENT,
+        message: expect.stringMatching(/^--port expects a port number between 0/),
+      }),
+    ),
+  );
+
+  it('a TARGET port stays 1..65535: :0 is not an inspector', () => {
+    expect(() => parseTarget(':0')).toThrow(/names no inspector/);
+    expect(() => parsePort('0', '--port')).toThrow(/between 1 and 65535/);
   });
 });

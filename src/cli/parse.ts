@@ -21,12 +21,24 @@ export function parseDurationMs(text: string, option: string): number {
   return Math.round(ms);
 }
 
+/** A port to connect to (a TARGET's inspector, a port to scan): 1..65535. */
 export function parsePort(text: string, option: string): number {
+  return portIn(text, option, 1);
+}
+
+/** A port to listen on: 1..65535, or 0 for any free port (the caller prints the real one). */
+export function parseListenPort(text: string, option: string): number {
+  return portIn(text, option, 0);
+}
+
+function portIn(text: string, option: string, min: 0 | 1): number {
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+  if (!Number.isInteger(port) || port < min || port > 65_535) {
     throw new MonitorError(
       ErrorCodes.BAD_ARGUMENT,
-      `${option} expects a port number between 1 and 65535, not ${JSON.stringify(text)}.`,
+      min === 0
+        ? `${option} expects a port number between 0 (any free port) and 65535, not ${JSON.stringify(text)}.`
+        : `${option} expects a port number between 1 and 65535, not ${JSON.stringify(text)}.`,
     );
   }
   return port;
@@ -46,6 +58,13 @@ export function parseTarget(text: string): TargetSpec {
   if (/^\d+$/.test(text)) {
     const pid = Number(text);
     if (Number.isSafeInteger(pid) && pid > 0) return { pid };
+  }
+  if (/^:0+$/.test(text)) {
+    // 0 means "any free port" only to a listener; no inspector listens on it.
+    throw new MonitorError(
+      ErrorCodes.BAD_ARGUMENT,
+      `Target ${JSON.stringify(text)} names no inspector: give the port one listens on, e.g. :9229.`,
+    );
   }
   if (/^:\d+$/.test(text)) return { port: parsePort(text.slice(1), 'TARGET') };
   if (/^ws:\/\//i.test(text)) {

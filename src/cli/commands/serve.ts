@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { startServer } from '../../server/index';
 import type { Io } from '../io';
-import { TARGET_HELP, parsePort, parseTarget } from '../parse';
+import { TARGET_HELP, parseListenPort, parseTarget } from '../parse';
 import { openMonitor, parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
 
@@ -22,7 +22,7 @@ prints carries a random token; every request needs it. Runs until Ctrl-C.
 ${TARGET_HELP.join('\n')}
 
 Options:
-  --port N             listen on port N (default: a free port)
+  --port N             listen on port N; 0 or no --port: any free port (the URL shows it)
   --open-browser       open the URL in the default browser
   --enable-inspector   open closed inspectors of the named pids with SIGUSR1
   --renderer-dir DIR   serve the renderer from DIR (default: out/renderer)
@@ -81,7 +81,7 @@ export const serveCommand: Command = {
       io.out(usage);
       return 0;
     }
-    const port = values.port === undefined ? 0 : parsePort(values.port, '--port');
+    const port = values.port === undefined ? 0 : parseListenPort(values.port, '--port');
     const targets = positionals.map(parseTarget);
     const rendererDir = path.resolve(values['renderer-dir'] ?? DEFAULT_RENDERER_DIR);
     ensureRenderer(rendererDir, io);
