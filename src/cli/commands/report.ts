@@ -59,6 +59,7 @@ export const reportCommand: Command = {
       }
       const { reportFromRecording } = await import('../../monitor/report/report-requests');
       const r = await reportFromRecording(path.resolve(values.from), { format });
+      for (const w of r.recording.warnings) io.err(`resdash: warning: ${printable(w)}`);
       if (r.recording.tornTail)
         io.err(
           'resdash: warning: the recording ends with a cut-off line (the recorder was killed); it was skipped',
