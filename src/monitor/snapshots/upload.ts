@@ -2,7 +2,10 @@
 // read a dropped file's path). Pieces arrive in order as base64 of at most 512 KB, are
 // written at their offset to a hidden partial file in the library folder, and the file
 // joins the library only after its size and header check out. Bounded: two uploads at
-// a time, each at most its announced size.
+// a time, each at most its announced size. An upload that receives no piece for
+// idleTimeoutMs (30 s) is ended: its partial file is deleted and its slot freed, so a
+// client that went away never blocks later imports. The browser shell's bridge also
+// aborts a connection's uploads as soon as its WebSocket closes.
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,6 +16,15 @@ import { checkSnapshotHeader, type SnapshotLibrary } from './library';
 export const UPLOAD_CHUNK_MAX_BYTES = 512 * 1024;
 export const MAX_UPLOADS = 2;
 const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
+/** An upload with no piece for this long is ended and its partial file deleted. */
+export const UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+/** Uploads ended by the idle timeout that a late piece is still told about. */
+const MAX_EXPIRED_REMEMBERED = 32;
+
+export interface SnapshotUploadsOptions {
+  /** Default UPLOAD_IDLE_TIMEOUT_MS; tests shorten it. */
+  idleTimeoutMs?: number;
+}
 
 interface Upload {
   id: string;
@@ -23,18 +35,35 @@ interface Upload {
   file: FileHandle;
   /** One piece at a time: a second one while writing is refused, never interleaved. */
   writing: boolean;
+  /** Ends the upload when no piece arrives in time; not armed while a piece is written. */
+  idleTimer: ReturnType<typeof setTimeout> | null;
 }
 
 const bad = (message: string): MonitorError => new MonitorError(ErrorCodes.BAD_ARGUMENT, message);
+const formatSeconds = (ms: number): string =>
+  ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export class SnapshotUploads {
   readonly #uploads = new Map<string, Upload>();
+  /** Ids ended by the idle timeout (oldest first), so a late piece gets a clear error. */
+  readonly #expired = new Set<string>();
+  readonly #idleTimeoutMs: number;
 
   constructor(
     private readonly library: SnapshotLibrary,
     private readonly now: () => number = Date.now,
-  ) {}
+    options: SnapshotUploadsOptions = {},
+  ) {
+    const t = options.idleTimeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS;
+    if (!Number.isFinite(t) || t <= 0) throw bad('idleTimeoutMs must be more than 0.');
+    this.#idleTimeoutMs = t;
+  }
+
+  /** Uploads in progress (each holds a slot and a partial file). */
+  get activeCount(): number {
+    return this.#uploads.size;
+  }
 
   async begin(fileName: unknown, sizeBytes: unknown): Promise<{ uploadId: string }> {
     if (typeof fileName !== 'string' || fileName.length === 0 || fileName.length > 255) {
@@ -58,7 +87,7 @@ export class SnapshotUploads {
     const id = randomBytes(8).toString('hex');
     const partial = path.join(dir, `.upload-${id}.partial`);
     const file = await open(partial, 'wx');
-    this.#uploads.set(id, {
+    const u: Upload = {
       id,
       fileName: path.basename(fileName.replace(/\\/g, '/')).slice(0, 200) || 'upload.heapsnapshot',
       partial,
@@ -66,7 +95,10 @@ export class SnapshotUploads {
       receivedBytes: 0,
       file,
       writing: false,
-    });
+      idleTimer: null,
+    };
+    this.#uploads.set(id, u);
+    this.#arm(u);
     return { uploadId: id };
   }
 
@@ -95,6 +127,7 @@ export class SnapshotUploads {
       );
     }
     u.writing = true;
+    this.#disarm(u);
     try {
       await u.file.write(data, 0, data.length, u.receivedBytes);
     } catch (err) {
@@ -108,6 +141,8 @@ export class SnapshotUploads {
       u.writing = false;
     }
     u.receivedBytes += data.length;
+    // Aborted (its socket closed) while the piece was written: it stays ended.
+    if (this.#uploads.get(u.id) === u) this.#arm(u);
     return { receivedBytes: u.receivedBytes };
   }
 
@@ -119,6 +154,7 @@ export class SnapshotUploads {
       );
     }
     this.#uploads.delete(u.id);
+    this.#disarm(u);
     await u.file.close();
     try {
       await checkSnapshotHeader(u.partial);
@@ -154,13 +190,41 @@ export class SnapshotUploads {
 
   #get(uploadId: unknown): Upload {
     const u = typeof uploadId === 'string' ? this.#uploads.get(uploadId) : undefined;
-    if (!u)
-      throw new MonitorError(ErrorCodes.SNAPSHOT_NOT_FOUND, 'No such snapshot import in progress.');
-    return u;
+    if (u) return u;
+    if (typeof uploadId === 'string' && this.#expired.has(uploadId)) {
+      throw new MonitorError(
+        ErrorCodes.TIMEOUT,
+        `The snapshot import was ended after ${formatSeconds(this.#idleTimeoutMs)} without data and its partial file deleted; start the import again.`,
+      );
+    }
+    throw new MonitorError(ErrorCodes.SNAPSHOT_NOT_FOUND, 'No such snapshot import in progress.');
+  }
+
+  #arm(u: Upload): void {
+    this.#disarm(u);
+    u.idleTimer = setTimeout(() => this.#expire(u), this.#idleTimeoutMs);
+    // Never what keeps a CLI or a test process alive; dispose() ends the uploads anyway.
+    u.idleTimer.unref();
+  }
+
+  #disarm(u: Upload): void {
+    if (u.idleTimer !== null) clearTimeout(u.idleTimer);
+    u.idleTimer = null;
+  }
+
+  #expire(u: Upload): void {
+    u.idleTimer = null;
+    if (this.#uploads.get(u.id) !== u || u.writing) return;
+    this.#expired.add(u.id);
+    if (this.#expired.size > MAX_EXPIRED_REMEMBERED) {
+      this.#expired.delete(this.#expired.values().next().value!);
+    }
+    void this.#drop(u);
   }
 
   async #drop(u: Upload): Promise<void> {
     this.#uploads.delete(u.id);
+    this.#disarm(u);
     await u.file.close().catch(() => undefined);
     await unlink(u.partial).catch(() => undefined);
   }
