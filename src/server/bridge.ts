@@ -1,7 +1,9 @@
 // The WebSocket bridge: ClientFrame requests are validated and forwarded to the
 // monitor, answers go back as Outcome; `samples` / `targets` events are pushed to
 // every socket. A socket that does not keep up loses sample frames, then is closed
-// (F27): nothing here buffers without bound.
+// (F27): nothing here buffers without bound. Snapshot uploads belong to the socket that
+// began them: when it closes, they are aborted (their partial files deleted, their
+// slots freed) instead of blocking later imports until the idle timeout.
 import type { WebSocket } from 'ws';
 import {
   EVENT_NAMES,
@@ -28,6 +30,15 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
 
 /** Close code for a client that falls too far behind (1013 = try again later). */
 export const CLOSE_TOO_SLOW = 1013;
+
+/** Upload ids a socket remembers; older ones are left to the monitor's idle timeout. */
+const MAX_UPLOADS_PER_SOCKET = 16;
+
+interface SocketState {
+  /** Uploads this socket began and has not finished or aborted. */
+  uploads: Set<string>;
+  closed: boolean;
+}
 
 interface ParsedRequest {
   id: number;
@@ -91,6 +102,7 @@ export function parseClientFrame(
 
 export class Bridge {
   readonly #sockets = new Set<WebSocket>();
+  readonly #state = new WeakMap<WebSocket, SocketState>();
   readonly #unsubscribe: Array<() => void> = [];
   /** Sample frames dropped because a socket was behind, for diagnostics. */
   droppedFrames = 0;
@@ -112,6 +124,8 @@ export class Bridge {
 
   add(ws: WebSocket): void {
     this.#sockets.add(ws);
+    const state: SocketState = { uploads: new Set(), closed: false };
+    this.#state.set(ws, state);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         this.#send(ws, {
@@ -128,8 +142,49 @@ export class Bridge {
       }
       void this.#handle(ws, data.toString());
     });
-    ws.on('close', () => this.#sockets.delete(ws));
+    ws.on('close', () => {
+      this.#sockets.delete(ws);
+      state.closed = true;
+      for (const id of state.uploads) this.#abortUpload(id);
+      state.uploads.clear();
+    });
     ws.on('error', () => this.#sockets.delete(ws));
+  }
+
+  #abortUpload(uploadId: string): void {
+    try {
+      this.monitor.uploadSnapshotAbort({ uploadId }).catch(() => undefined);
+    } catch {
+      // a monitor already disposed: its uploads are gone with it
+    }
+  }
+
+  /** Keeps track of the uploads a socket owns, from the requests it made and their outcomes. */
+  #trackUpload(ws: WebSocket, req: ParsedRequest, outcome: Outcome<unknown>): void {
+    const state = this.#state.get(ws);
+    if (!state) return;
+    if (req.method === 'uploadSnapshotBegin' && outcome.ok) {
+      const id = (outcome.value as { uploadId?: unknown } | null)?.uploadId;
+      if (typeof id !== 'string') return;
+      // Begun after its socket closed: nobody can finish it.
+      if (state.closed) return this.#abortUpload(id);
+      state.uploads.add(id);
+      if (state.uploads.size > MAX_UPLOADS_PER_SOCKET) {
+        state.uploads.delete(state.uploads.values().next().value!);
+      }
+      return;
+    }
+    const id = req.args.uploadId;
+    if (typeof id !== 'string') return;
+    // A finish refused as incomplete (BAD_ARGUMENT) leaves the upload open; every other
+    // outcome of finish, and any abort, ends it.
+    if (
+      req.method === 'uploadSnapshotAbort' ||
+      (req.method === 'uploadSnapshotFinish' &&
+        (outcome.ok || outcome.error.code !== ErrorCodes.BAD_ARGUMENT))
+    ) {
+      state.uploads.delete(id);
+    }
   }
 
   async #handle(ws: WebSocket, text: string): Promise<void> {
@@ -145,6 +200,7 @@ export class Bridge {
       } catch (err) {
         outcome = { ok: false, error: serializeError(err) };
       }
+      this.#trackUpload(ws, parsed, outcome);
     }
     this.#send(ws, { kind: 'response', id: parsed.id, outcome });
   }

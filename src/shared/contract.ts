@@ -120,7 +120,12 @@ export interface Requests {
   };
   /** Stops sampling and returns the top sites by self size (default 10). */
   stopAllocationSampling: { args: { targetId: TargetId; top?: number }; result: AllocationProfile };
-  /** Import by upload (drag and drop): begin, pieces in order (base64, <= 512 KB), finish. */
+  /**
+   * Import by upload (drag and drop): begin, pieces in order (base64, <= 512 KB), finish.
+   * At most two at a time. An upload that gets no piece for 30 s is ended (its partial
+   * file deleted; a later piece fails with TIMEOUT), and the browser shell aborts a
+   * WebSocket's uploads when that socket closes.
+   */
   uploadSnapshotBegin: {
     args: { fileName: string; sizeBytes: number };
     result: { uploadId: string };
