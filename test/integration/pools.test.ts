@@ -9,6 +9,7 @@ import { ErrorCodes } from '../../src/shared/errors';
 import type { PoolSample, PoolStats } from '../../src/shared/pool-model';
 import { poolSaturation } from '../../src/shared/pool-model';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
+import { connectToTarget } from '../../src/monitor/inspector/connect';
 import { FIXTURES_DIR, startFixture, stopAllFixtures } from '../fixtures/harness';
 
 const BIN = path.join(FIXTURES_DIR, '../../bin/resdash.js');
@@ -58,6 +59,43 @@ function watchPools(m: Monitor, targetId: string) {
 }
 
 describe('pools read from a real process', () => {
+  it('pool reads and post-GC drains ride on the one probe read per tick', async () => {
+    const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
+    // Instrument (not replace) the real connection: count what the dashboard sends.
+    const sent: string[] = [];
+    const m = createMonitor({
+      recording: false,
+      connect: async (spec) => {
+        const c = await connectToTarget(spec);
+        const send = c.client.send.bind(c.client);
+        c.client.send = ((method: string, params?: { expression?: string }, opts?: unknown) => {
+          if (method === 'Runtime.evaluate') sent.push(params?.expression ?? '');
+          return send(method as never, params as never, opts as never);
+        }) as typeof c.client.send;
+        return c;
+      },
+    });
+    monitors.push(m);
+    let samples = 0;
+    m.on('samples', (b) => (samples += b.samples.filter((s) => s.heapUsedBytes !== null).length));
+    const t = await m.attach({ port: f.port!, intervalMs: 250 });
+    const w = watchPools(m, t.id);
+    await w.until('the three tracked pools', (s) => w.pool(s, 'upstream') !== undefined);
+    const before = sent.length;
+    const readsBefore = w.seen.length;
+    const samplesBefore = samples;
+    await waitUntil('5 pool reads', () => w.seen.length - readsBefore >= 5);
+    const evaluates = sent.slice(before);
+    // Every evaluate after attach is a probe read; the pools ride inside them.
+    const own = evaluates.filter((e) => !e.includes('resdash.probe.v1'));
+    expect(own).toEqual([]);
+    expect(evaluates.filter((e) => e.includes('resdash.pools.v1')).length).toBeGreaterThanOrEqual(
+      5,
+    );
+    expect(evaluates.some((e) => e.includes('resdash.postgc.v1'))).toBe(true);
+    expect(evaluates.length).toBeLessThanOrEqual(samples - samplesBefore + 2);
+  });
+
   it('sees in use and waiting rise under load on the agent-published pools, then release', async () => {
     const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
     const m = monitor();

@@ -16,7 +16,7 @@ import type { SessionContext, SessionFeature } from '../features/session-feature
 import { GcGate } from '../heap-tools/gc-gate';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from '../heap-tools/heap-tools-feature';
 import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
-import { PostGcRecorder } from './post-gc-recorder';
+import { parsePostGcPoints, POST_GC_DRAIN_SOURCE, PostGcRecorder } from './post-gc-recorder';
 import { runSnapshotSeries, type SnapshotBackend } from './snapshot-series';
 import { suspectSentence } from './suspects';
 import type { Point } from './trend';
@@ -72,7 +72,20 @@ export function createLeaksFeature(
   // had a major GC stand in.
   let recorder: PostGcRecorder | null = null;
   let lastDrainMs = -Infinity;
-  let draining = false;
+  // The drain rides on the probe's one read per tick (probe.ts): no evaluate of its own.
+  const stopRiding =
+    ctx.probe?.ride({
+      key: 'postGc',
+      expression: () => {
+        if (!recorder || disposed || ctx.now() - lastDrainMs < DRAIN_EVERY_MS) return null;
+        lastDrainMs = ctx.now();
+        return POST_GC_DRAIN_SOURCE;
+      },
+      onValue: (value) => {
+        if (disposed) return;
+        for (const p of parsePostGcPoints(value)) addPoint(p.tMs, p.value);
+      },
+    }) ?? null;
   if (ctx.probe !== null && ctx.info.status === 'attached' && !ctx.client.closed) {
     const r = new PostGcRecorder(ctx.client);
     r.install().then(
@@ -239,22 +252,8 @@ export function createLeaksFeature(
     if (firstHeapBytes === null && sample.heapUsedBytes !== null) {
       firstHeapBytes = sample.heapUsedBytes;
     }
-    if (recorder) {
-      if (!draining && sample.timestampMs - lastDrainMs >= DRAIN_EVERY_MS) {
-        draining = true;
-        lastDrainMs = sample.timestampMs;
-        recorder
-          .drain()
-          .then((drained) => {
-            if (disposed) return;
-            for (const p of drained) addPoint(p.tMs, p.value);
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            draining = false;
-          });
-      }
-    } else if (sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
+    // With the recorder installed, its points arrive with the probe's reads (above).
+    if (!recorder && sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
       addPoint(sample.timestampMs, sample.heapUsedBytes);
     }
     if (
@@ -294,6 +293,7 @@ export function createLeaksFeature(
     },
     async dispose() {
       disposed = true;
+      stopRiding?.();
       abort.abort();
       const r = recorder;
       recorder = null;

@@ -1,6 +1,7 @@
 // The heap right after each major GC, recorded in the target by a GC PerformanceObserver
 // (its callback runs just after the collection, so the heap it reads is the post-GC
-// heap plus a few allocations) and drained every few seconds. Cheaper and closer than a
+// heap plus a few allocations) and drained every few seconds by an expression that
+// rides on the sampling probe's read (POST_GC_DRAIN_SOURCE). Cheaper and closer than a
 // sample whose interval merely contained a major GC. Installed under a Symbol.for key,
 // replaced on re-attach, removed on detach (F13). No require: getBuiltinModule.
 import type { CdpClient } from '../inspector/cdp-client';
@@ -34,7 +35,7 @@ export const POST_GC_INSTALL_SOURCE = `(() => {
   return true;
 })()`;
 
-const DRAIN_SOURCE = `(() => { const p = globalThis[Symbol.for(${JSON.stringify(POST_GC_KEY)})]; return p ? p.drain() : null; })()`;
+export const POST_GC_DRAIN_SOURCE = `(() => { const p = globalThis[Symbol.for(${JSON.stringify(POST_GC_KEY)})]; return p ? p.drain() : null; })()`;
 const UNINSTALL_SOURCE = `(() => { const p = globalThis[Symbol.for(${JSON.stringify(POST_GC_KEY)})]; return p ? p.uninstall() : false; })()`;
 export const POST_GC_PRESENT_SOURCE = `Symbol.for(${JSON.stringify(POST_GC_KEY)}) in globalThis`;
 
@@ -76,16 +77,6 @@ export class PostGcRecorder {
     );
     this.#installed = !r.exceptionDetails && r.result.value === true;
     return this.#installed;
-  }
-
-  async drain(): Promise<Point[]> {
-    if (!this.#installed || this.client.closed) return [];
-    const r = await this.client.send(
-      'Runtime.evaluate',
-      { expression: DRAIN_SOURCE, returnByValue: true, silent: true },
-      { timeoutMs: 5_000 },
-    );
-    return r.exceptionDetails ? [] : parsePostGcPoints(r.result.value);
   }
 
   async uninstall(): Promise<void> {

@@ -1,6 +1,7 @@
-// The 'pools' session feature: reads the target's pools at most once a second (one
-// cheap Runtime.evaluate riding on the sample tick), keeps a bounded in-memory
-// history, pushes each read as a `pools` event, and runs the emergency cleanup.
+// The 'pools' session feature: reads the target's pools at most once a second, riding
+// on the probe's one Runtime.evaluate per tick (its own evaluate only where there is no
+// probe: a paused target), keeps a bounded in-memory history, pushes each read as a
+// `pools` event, and runs the emergency cleanup.
 import type { PoolReleaseResult, PoolSample, PoolStats } from '../../shared/pool-model';
 import type { Sample } from '../../shared/model';
 import type { SessionContext } from '../features/session-feature';
@@ -33,18 +34,34 @@ export class PoolsFeatureImpl implements PoolsFeature {
   #lastReadAtMs = -Infinity;
   #reading = false;
   #disposed = false;
+  readonly #stopRiding: (() => void) | null;
 
   constructor(ctx: SessionContext, options: PoolsFeatureOptions = {}) {
     this.#ctx = ctx;
     this.#minIntervalMs = options.readMinIntervalMs ?? POOL_READ_MIN_INTERVAL_MS;
     this.#cap = Math.max(1, options.historyCap ?? POOL_HISTORY_CAP);
+    this.#stopRiding =
+      ctx.probe?.ride({
+        key: 'pools',
+        expression: () => {
+          if (this.#disposed || !this.#due(ctx.now())) return null;
+          this.#lastReadAtMs = ctx.now();
+          return POOLS_READ_SOURCE;
+        },
+        onValue: (value) => this.#store(value),
+      }) ?? null;
+  }
+
+  /** A little slack so a 1 s sampler is not skipped every other tick by jitter. */
+  #due(nowMs: number): boolean {
+    return nowMs - this.#lastReadAtMs >= this.#minIntervalMs * 0.9;
   }
 
   onSample(sample: Sample): void {
+    if (this.#stopRiding) return; // read with the probe's own read
     if (this.#reading || this.#disposed || sample.late) return;
     if (this.#ctx.info.status !== 'attached' || this.#ctx.client.closed) return;
-    // A little slack so a 1 s sampler is not skipped every other tick by jitter.
-    if (sample.timestampMs - this.#lastReadAtMs < this.#minIntervalMs * 0.9) return;
+    if (!this.#due(sample.timestampMs)) return;
     this.#lastReadAtMs = sample.timestampMs;
     this.#reading = true;
     void this.readNow()
@@ -61,8 +78,13 @@ export class PoolsFeatureImpl implements PoolsFeature {
       { expression: POOLS_READ_SOURCE, returnByValue: true, silent: true },
       { timeoutMs: READ_TIMEOUT_MS },
     );
-    if (this.#disposed || res.exceptionDetails) return null;
-    const sample = parsePoolRead(res.result.value, this.#ctx.now());
+    if (res.exceptionDetails) return null;
+    return this.#store(res.result.value);
+  }
+
+  #store(value: unknown): PoolSample | null {
+    if (this.#disposed) return null;
+    const sample = parsePoolRead(value, this.#ctx.now());
     if (!sample) return null;
     this.#annotate(sample);
     this.#history.push(sample);
@@ -129,6 +151,7 @@ export class PoolsFeatureImpl implements PoolsFeature {
   dispose(): void {
     // Nothing was installed in the target: reads are stateless evaluates.
     this.#disposed = true;
+    this.#stopRiding?.();
   }
 }
 

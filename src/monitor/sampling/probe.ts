@@ -128,6 +128,41 @@ export const PROBE_READ_SOURCE = `(() => {
   return p ? p.read() : null;
 })()`;
 
+/**
+ * Another feature's read of the target that rides on the probe's one Runtime.evaluate
+ * per tick (the pools read, the leak detector's post-GC drain) instead of sending its
+ * own: each evaluate wakes the target, so one per tick is what sampling costs it.
+ */
+export interface ProbeRider {
+  /** Names its value in the reading; unique per probe. */
+  readonly key: string;
+  /** A JS expression to evaluate in the target on this read, or null to sit this one out. */
+  expression(): string | null;
+  /** What the expression evaluated to (not yet validated: target data is hostile, F9). */
+  onValue(value: unknown): void;
+  /** The expression threw in the target; only this rider's figures degrade. */
+  onError?(message: string): void;
+}
+
+/**
+ * The read expression with riders: each one evaluated in its own try/catch (one that
+ * throws never costs the sample), their results sent back beside the probe's reading.
+ */
+export function probeReadSource(riders: readonly { key: string; expression: string }[]): string {
+  if (riders.length === 0) return PROBE_READ_SOURCE;
+  const parts = riders.map(
+    ({ key, expression }) =>
+      `  try { out[${JSON.stringify(key)}] = { value: (${expression}) }; } catch (e) { out[${JSON.stringify(key)}] = { error: String(e && e.message || e).slice(0, 500) }; }`,
+  );
+  return `(() => {
+  const p = globalThis[Symbol.for(${JSON.stringify(PROBE_KEY)})];
+  if (!p) return null;
+  const out = {};
+${parts.join('\n')}
+  return p.read().then((r) => (r === null ? null : Object.assign(r, { riders: out })));
+})()`;
+}
+
 export const PROBE_UNINSTALL_SOURCE = `(() => {
   const p = globalThis[Symbol.for(${JSON.stringify(PROBE_KEY)})];
   return p ? p.uninstall() : false;
@@ -207,6 +242,7 @@ export function parseProbeReading(value: unknown): ProbeReading | null {
 /** The dashboard-side handle of one installed probe. */
 export class Probe {
   #installed = false;
+  readonly #riders = new Map<string, ProbeRider>();
   constructor(
     private readonly client: ProbeClient,
     private readonly options: { eldResolutionMs?: number } = {},
@@ -247,18 +283,54 @@ export class Probe {
    * shorter, per-tick deadline. Resolves null when the probe is gone from the target.
    */
   async read(timeoutMs: number): Promise<ProbeReading | null> {
-    const res = await this.client.send(
-      'Runtime.evaluate',
-      { expression: PROBE_READ_SOURCE, returnByValue: true, awaitPromise: true, silent: true },
-      { timeoutMs },
-    );
-    if (res.exceptionDetails) {
-      throw new MonitorError(
-        ErrorCodes.PROTOCOL,
-        `The sampling probe failed in the target: ${describeException(res.exceptionDetails)}.`,
-      );
+    const riding: { rider: ProbeRider; key: string; expression: string }[] = [];
+    for (const [key, rider] of this.#riders) {
+      const expression = rider.expression();
+      if (expression !== null) riding.push({ rider, key, expression });
     }
-    return parseProbeReading(res.result.value);
+    let res;
+    try {
+      res = await this.client.send(
+        'Runtime.evaluate',
+        {
+          expression: probeReadSource(riding),
+          returnByValue: true,
+          awaitPromise: true,
+          silent: true,
+        },
+        { timeoutMs },
+      );
+    } catch (err) {
+      for (const r of riding) r.rider.onError?.((err as Error).message);
+      throw err;
+    }
+    if (res.exceptionDetails) {
+      const message = `The sampling probe failed in the target: ${describeException(res.exceptionDetails)}.`;
+      for (const r of riding) r.rider.onError?.(message);
+      throw new MonitorError(ErrorCodes.PROTOCOL, message);
+    }
+    const value = res.result.value as { riders?: unknown } | null | undefined;
+    const results =
+      typeof value?.riders === 'object' && value.riders !== null
+        ? (value.riders as Record<string, unknown>)
+        : {};
+    for (const { rider, key } of riding) {
+      const r = Object.hasOwn(results, key) ? (results[key] as Record<string, unknown>) : null;
+      if (r && typeof r === 'object' && 'value' in r) rider.onValue(r.value);
+      else
+        rider.onError?.(
+          r && typeof r.error === 'string' ? r.error : 'The probe is not installed in the target.',
+        );
+    }
+    return parseProbeReading(value);
+  }
+
+  /** Lets another feature's read ride on this probe's reads; returns the unsubscribe. */
+  ride(rider: ProbeRider): () => void {
+    this.#riders.set(rider.key, rider);
+    return () => {
+      if (this.#riders.get(rider.key) === rider) this.#riders.delete(rider.key);
+    };
   }
 
   /** Removes observer, histogram and global from the target. */
