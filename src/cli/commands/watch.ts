@@ -83,7 +83,24 @@ export const watchCommand: Command = {
     const monitor = await openMonitor();
     let target: TargetInfo | null = null;
     const unsubscribe: Array<() => void> = [];
+    const stop = new AbortController();
+    let lost: TargetInfo | null = null;
+    const lostIfDetached = (t: TargetInfo | undefined): void => {
+      if (lost === null && t?.status === 'detached') {
+        lost = t;
+        stop.abort();
+      }
+    };
     try {
+      // Subscribed before attach: a target whose inspector drops while we attach (or right
+      // after) is detached before attach resolves, and that event must not be missed.
+      let latest: TargetInfo[] = [];
+      unsubscribe.push(
+        monitor.on('targets', (targets) => {
+          latest = targets;
+          if (target !== null) lostIfDetached(targets.find((t) => t.id === target!.id));
+        }),
+      );
       try {
         target = await monitor.attach({ ...spec, intervalMs, enableInspector });
       } catch (err) {
@@ -100,6 +117,13 @@ export const watchCommand: Command = {
         }
         throw err;
       }
+      const attachedId = target.id;
+      lostIfDetached(target);
+      lostIfDetached(latest.find((t) => t.id === attachedId));
+      // A request that fails because the target went away says that, not "not attached".
+      const lostOr = (err: unknown): never => {
+        throw lost !== null ? lostError(lost) : err;
+      };
       const attached = target;
       let lastPrintedMs = -Infinity;
       const print = (sample: Sample): void => {
@@ -124,8 +148,6 @@ export const watchCommand: Command = {
         io.out(sampleHeader());
       }
 
-      const stop = new AbortController();
-      let lost: TargetInfo | null = null;
       let leakState: string | null = null;
       unsubscribe.push(
         monitor.on('alert', (e) => {
@@ -140,10 +162,9 @@ export const watchCommand: Command = {
         }),
       );
       if (Object.keys(limits).length > 0) {
-        await monitor.setLimits({
-          targetId: attached.id,
-          limits: limits as Record<string, number | null>,
-        });
+        await monitor
+          .setLimits({ targetId: attached.id, limits: limits as Record<string, number | null> })
+          .catch(lostOr);
       }
       unsubscribe.push(
         monitor.on('samples', (batch) => {
@@ -158,13 +179,6 @@ export const watchCommand: Command = {
             }
           }
         }),
-        monitor.on('targets', (targets) => {
-          const mine = targets.find((t) => t.id === attached.id);
-          if (mine?.status === 'detached') {
-            lost = mine;
-            stop.abort();
-          }
-        }),
       );
       const timer = durationMs === null ? null : setTimeout(() => stop.abort(), durationMs);
       await untilStopped(stop.signal);
@@ -173,10 +187,7 @@ export const watchCommand: Command = {
       // Samples may still sit in the monitor's batch: print what history has that we have not.
       const history = await monitor.getHistory({ targetId: attached.id }).catch(() => []);
       history.forEach(print);
-      if (lost !== null) {
-        const reason = (lost as TargetInfo).detachReason ?? 'the connection was lost';
-        throw new MonitorError(ErrorCodes.TARGET_CLOSED, `The target detached: ${reason}.`);
-      }
+      if (lost !== null) throw lostError(lost);
       return 0;
     } finally {
       for (const u of unsubscribe) u();
@@ -185,3 +196,12 @@ export const watchCommand: Command = {
     }
   },
 };
+
+/** How a watch ends when its target goes away: one line with TARGET_CLOSED. */
+function lostError(t: TargetInfo): MonitorError {
+  const reason = (t.detachReason ?? 'The connection was lost.').replace(/\.?$/, '.');
+  return new MonitorError(
+    ErrorCodes.TARGET_CLOSED,
+    `${t.title} (pid ${t.pid ?? '?'}, port ${t.port}) detached. ${reason}`,
+  );
+}
