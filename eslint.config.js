@@ -25,6 +25,17 @@ const nodeBuiltins = [
   'inspector',
 ];
 
+const nodeLayerForbidden = [
+  'electron',
+  'react',
+  'react-dom',
+  'recharts',
+  'zustand',
+  '**/renderer/**',
+  '**/main/**',
+  '**/preload/**',
+];
+
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 });
@@ -70,17 +81,20 @@ export default tseslint.config(
     ],
     rules: restrict([
       {
-        group: [
-          'electron',
-          'react',
-          'react-dom',
-          'recharts',
-          'zustand',
-          '**/renderer/**',
-          '**/main/**',
-          '**/preload/**',
-        ],
+        group: nodeLayerForbidden,
         message: 'Node layers never import electron, react or the renderer.',
+      },
+    ]),
+  },
+  {
+    // The features and every other part of the core plug in through the session seam
+    // (features/session-feature.ts) and never import the resource manager back.
+    files: ['src/monitor/*/**/*.ts'],
+    rules: restrict([
+      {
+        group: [...nodeLayerForbidden, '**/resource-manager', '**/resource-manager.ts'],
+        message:
+          "Node layers never import electron, react or the renderer; the core's parts never import the resource manager (go through SessionContext).",
       },
     ]),
   },

@@ -25,7 +25,7 @@ import {
 import { listProcesses as discoverProcesses } from './discovery/list-processes';
 import { startDemoService, type DemoService } from './demo/start-demo';
 import { connectToTarget, type ConnectedTarget } from './inspector/connect';
-import { SampleHistory, type HistoryOptions } from './history/history';
+import { SampleHistory } from './history/history';
 import {
   DisposableStore,
   disposalStats,
@@ -38,40 +38,14 @@ import { Sampler } from './sampling/sampler';
 import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared/pool-model';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
 import { poolHistory, runEmergencyCleanup, toCleanupStats } from './pools/requests';
-import type { RecordingOptions } from './recording/recording-feature';
+import type { MonitorOptions } from './monitor-options';
 import { ReportRequests } from './report/report-requests';
 import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
-import type { ShowInFolder } from './snapshots/show-in-folder';
 import { AnalysisRequests } from './snapshots/analysis/requests';
 import { AlertRequests } from './alerts/requests';
-import {
-  defaultFeatures,
-  type SessionContext,
-  type SessionFeature,
-  type SessionFeatureFactory,
-} from './features';
-
-export interface MonitorOptions {
-  /** Clock for sample timestamps and attach times (tests). */
-  now?: () => number;
-  /** How often queued samples are pushed as `samples` events; default 250 ms (F27). */
-  batchIntervalMs?: number;
-  history?: HistoryOptions;
-  /** Seams for tests; default to the real implementations. */
-  connect?: (spec: AttachArgs) => Promise<ConnectedTarget>;
-  discover?: (opts: { ports?: number[] }) => Promise<ProcessList>;
-  startDemo?: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
-  /** Per-target features (alerts, leaks, pools, ...); default: features/index.ts. */
-  features?: SessionFeatureFactory[];
-  /** Recording of every session to disk (README "Recordings"); false turns it off. */
-  recording?: RecordingOptions | false;
-  /** Where the snapshot library lives; default $RESDASH_DATA_DIR or ~/.resdash. */
-  dataDir?: string;
-  /** "Open the folder"; default: the platform's opener (Electron passes its shell's). */
-  showInFolder?: ShowInFolder;
-}
+import { defaultFeatures, type SessionContext, type SessionFeature } from './features';
 
 export type Monitor = MonitorApi & {
   dispose(): Promise<void>;

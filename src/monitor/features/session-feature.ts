@@ -8,7 +8,15 @@ import type { SampleHistory } from '../history/history';
 import type { CdpClient } from '../inspector/cdp-client';
 import type { Disposable } from '../lifecycle/disposable';
 import type { Probe } from '../sampling/probe';
-import type { MonitorOptions } from '../resource-manager';
+import type { RecordingOptions } from '../recording/recording-options';
+
+/** The part of the monitor's options (monitor-options.ts) that features read. */
+export interface FeatureSettings {
+  /** Recording of every session to disk (README "Recordings"); false turns it off. */
+  recording?: RecordingOptions | false;
+  /** Where the snapshot library and recordings live; default $RESDASH_DATA_DIR or ~/.resdash. */
+  dataDir?: string;
+}
 
 export interface SessionContext {
   readonly targetId: string;
@@ -22,8 +30,8 @@ export interface SessionContext {
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   /** Subscribes to the monitor's events (all targets); returns the unsubscribe. */
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-  /** The options the monitor was created with (e.g. recording: false). */
-  readonly monitorOptions: Readonly<MonitorOptions>;
+  /** What features read of the options the monitor was created with. */
+  readonly monitorOptions: Readonly<FeatureSettings>;
   /** Another feature of the same session (e.g. alerts reading pool stats), if present. */
   feature<F extends SessionFeature>(name: string): F | undefined;
 }

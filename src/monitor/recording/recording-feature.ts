@@ -11,6 +11,9 @@ import { EVENT_NAMES, type EventName } from '../../shared/contract';
 import type { Sample, TargetInfo } from '../../shared/model';
 import type { RecordedEvent } from '../../shared/report-model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
+import type { RecordingOptions } from './recording-options';
+
+export type { RecordingOptions } from './recording-options';
 import {
   RECORDING_EXTENSION,
   RECORDING_FORMAT,
@@ -24,19 +27,6 @@ export const RECORDING_FEATURE = 'recording';
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 const MAX_EVENTS_IN_MEMORY = 5_000;
 const NOT_RECORDED: ReadonlySet<EventName> = new Set<EventName>(['samples', 'targets']);
-
-export interface RecordingOptions {
-  /** Default: the monitor's dataDir, else $RESDASH_DATA_DIR, else ~/.resdash; + /recordings. */
-  dataDir?: string;
-  /** Default 2 s: a crash loses at most this much. */
-  flushIntervalMs?: number;
-  /** Rotation size of one file (default 64 MB; NAME.prev.ndjson keeps the previous part). */
-  maxFileBytes?: number;
-  /** Oldest recordings in dataDir are deleted beyond this total (default 1 GB). */
-  maxTotalBytes?: number;
-  /** A fixed file for a target instead of one in dataDir (resdash record -o FILE). */
-  pathFor?: (info: TargetInfo) => string;
-}
 
 /** Recordings live in the recordings/ folder of the data dir shared with the snapshot library. */
 export function defaultDataDir(root?: string): string {
