@@ -3,10 +3,11 @@
 import { app, shell } from 'electron';
 import { createMonitor } from '../monitor/index';
 import { setupIpc } from './ipc';
-import { isTrustedRendererUrl } from './paths';
-import { setupSecurity } from './security';
+import { devRendererUrl, isTrustedRendererUrl, rendererUrl } from './paths';
+import { registerAppScheme, setupSecurity } from './security';
 import { createMainWindow } from './window';
 
+registerAppScheme();
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -20,8 +21,10 @@ void app.whenReady().then(() => {
       if (failed) throw new Error(failed);
     },
   });
-  const window = createMainWindow();
-  const disposeIpc = setupIpc(monitor, window, isTrustedRendererUrl);
+  // ELECTRON_RENDERER_URL counts only in an unpackaged app (electron-vite dev).
+  const dev = devRendererUrl(process.env, app.isPackaged);
+  const window = createMainWindow(rendererUrl(process.env, app.isPackaged));
+  const disposeIpc = setupIpc(monitor, window, (url) => isTrustedRendererUrl(url, dev));
 
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();

@@ -1,9 +1,31 @@
-// Electron hardening that applies to every web contents (F24): no navigation, no new
-// windows, no webviews, no permissions, and the renderer's CSP on every response.
-import { app, session } from 'electron';
+// Electron hardening (F24): the renderer from the app:// scheme with its CSP, no
+// navigation, no new windows, no webviews, no permissions, and the CSP on every other
+// response too (the dev server's). The logic of the app:// handler is in
+// app-protocol.ts; this file only hands the pieces to Electron.
+import { app, protocol, session, type WebContents } from 'electron';
 import { RENDERER_CSP } from '../shared/csp';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
+import { APP_SCHEME, RENDERER_DIR } from './paths';
 
-export function setupSecurity(): void {
+/** Must run before app `ready`: Electron only takes privileged schemes then. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+}
+
+/** Every web contents: no navigation away, no redirects, no webviews, no new windows. */
+export function hardenWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  // Subframes too (none can load under default-src 'none'; refused anyway).
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** After `ready`: the app:// handler, the default session's handlers, every web contents. */
+export function setupSecurity(rendererDir: string = RENDERER_DIR): void {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, RENDERER_CSP));
+
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
@@ -17,10 +39,5 @@ export function setupSecurity(): void {
     });
   });
 
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 }

@@ -97,7 +97,7 @@ describe('Electron app', () => {
       w.location.href = 'https://example.com';
     });
     await page.waitForTimeout(200);
-    expect(page.url()).toMatch(/^(file|http):\/\/.*index\.html|^http:\/\/(localhost|127\.0\.0\.1)/);
+    expect(page.url()).toMatch(/^app:\/\/resdash\/index\.html|^http:\/\/(localhost|127\.0\.0\.1)/);
     expect(app.windows()).toHaveLength(1);
   });
 });
