@@ -24,7 +24,7 @@ import {
 } from '../shared/model';
 import { listProcesses as discoverProcesses } from './discovery/list-processes';
 import { startDemoService, type DemoService } from './demo/start-demo';
-import { connectToTarget, type ConnectedTarget } from './inspector/connect';
+import { closeInspector, connectToTarget, type ConnectedTarget } from './inspector/connect';
 import { SampleHistory } from './history/history';
 import {
   DisposableStore,
@@ -33,7 +33,8 @@ import {
   type DisposalStats,
 } from './lifecycle/disposable';
 import { retainPidusage } from './sampling/os-stats';
-import { eldResolutionFor, Probe } from './sampling/probe';
+import type { Probe } from './sampling/probe';
+import { startProbe } from './sampling/probe-start';
 import { Sampler } from './sampling/sampler';
 import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared/pool-model';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
@@ -363,7 +364,7 @@ export class ResourceManager implements Monitor {
       title: connected.title,
       command: connected.command,
       port: connected.port,
-      status: connected.paused ? 'paused' : 'attached',
+      status: connected.paused ? 'paused' : connected.unresponsive ? 'unresponsive' : 'attached',
       attachedAtMs: this.#now(),
       intervalMs,
       warnings: [...connected.warnings],
@@ -379,8 +380,9 @@ export class ResourceManager implements Monitor {
       features: [],
     };
     this.#sessions.set(id, session);
-    // Disposed in reverse: sampler, probe, close listener, socket.
+    // Disposed in reverse: sampler, probe, close listener, the inspector we opened, socket.
     store.addFn(() => client.close());
+    if (connected.openedBySignal) store.addFn(() => closeInspector(client).then(() => undefined));
     store.addFn(
       client.onClose((reason) => {
         void this.#endSession(session, lostReason(connected.pid, reason));
@@ -388,20 +390,14 @@ export class ResourceManager implements Monitor {
     );
     let probe: Probe | null = null;
     if (!connected.paused) {
-      probe = new Probe(client, { eldResolutionMs: eldResolutionFor(intervalMs) });
-      try {
-        const installed = await probe.install();
-        if (installed.nodeVersion && !info.nodeVersion) info.nodeVersion = installed.nodeVersion;
-      } catch (err) {
-        probe = null;
-        if (client.closed) {
-          await this.#endSession(session, lostReason(connected.pid, 'closed while attaching'));
-          return { ...info };
-        }
-        info.warnings.push(
-          `In-target figures are unavailable: ${(err as Error).message} Only OS figures are sampled.`,
-        );
+      const started = await startProbe(client, intervalMs, !connected.unresponsive);
+      if (client.closed) {
+        await this.#endSession(session, lostReason(connected.pid, 'closed while attaching'));
+        return { ...info };
       }
+      probe = started.probe;
+      if (started.nodeVersion && !info.nodeVersion) info.nodeVersion = started.nodeVersion;
+      if (started.warning) info.warnings.push(started.warning);
       if (probe) {
         const p = probe;
         // Nothing to uninstall over a closed socket: a re-attach replaces a leftover probe.
@@ -433,6 +429,7 @@ export class ResourceManager implements Monitor {
       pid: connected.pid,
       intervalMs,
       probe,
+      responsive: info.status !== 'unresponsive',
       now: this.#now,
       onSample: (sample) => {
         session.history.push(sample);

@@ -131,7 +131,7 @@ export async function attachPid(pid: number): Promise<void> {
         pid,
         message:
           `Open the inspector of PID ${pid} with SIGUSR1? Node processes only; ` +
-          'the inspector will listen on 127.0.0.1 until the process exits.',
+          'the inspector listens on 127.0.0.1 while attached and is closed again on detach.',
       });
     } else {
       actions.showError(e);

@@ -45,6 +45,13 @@ export interface ConnectedTarget {
   warnings: string[];
   /** Waiting in --inspect-brk (F6). We never resume it. */
   paused: boolean;
+  /** The first command got no answer in time (F10): show it unresponsive, not attached. */
+  unresponsive?: boolean;
+  /**
+   * We opened this inspector with SIGUSR1: detach closes it again (an open inspector is
+   * code execution for any local user). One that was open before stays open.
+   */
+  openedBySignal?: boolean;
 }
 
 export interface ConnectOptions {
@@ -266,7 +273,51 @@ async function connectByPid(
     proc.info,
     opts.signalWaitMs ?? DEFAULT_SIGNAL_WAIT_MS,
   );
-  return connectToOpenInspector(pid, port.port, port.bindAddress, opts);
+  try {
+    const connected = await connectToOpenInspector(pid, port.port, port.bindAddress, opts);
+    connected.openedBySignal = true;
+    return connected;
+  } catch (err) {
+    // Not attached after all: leave nothing open that we opened. No session of ours to
+    // ask for inspector.close(), so a short-lived one does it.
+    await closeInspectorOnPort(port.port).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Closes the target's inspector from inside (node:inspector close()), on a timer so
+ * that this session's answer gets out first; the socket closes with it.
+ */
+export const CLOSE_INSPECTOR_SOURCE = `(() => {
+  const inspector = process.getBuiltinModule('node:inspector');
+  const t = setTimeout(() => { try { inspector.close(); } catch {} }, 0);
+  if (t.unref) t.unref();
+  return true;
+})()`;
+
+/** Asks the target behind client to close its inspector; resolves once it said yes. */
+export async function closeInspector(client: CdpClient, timeoutMs = 2_000): Promise<boolean> {
+  if (client.closed) return false;
+  const res = await client.send(
+    'Runtime.evaluate',
+    { expression: CLOSE_INSPECTOR_SOURCE, returnByValue: true, silent: true },
+    { timeoutMs },
+  );
+  return !res.exceptionDetails && res.result.value === true;
+}
+
+async function closeInspectorOnPort(port: number): Promise<void> {
+  const [target] = await fetchInspectorTargets(port, { timeoutMs: 2_000 });
+  if (!target) return;
+  const client = new CdpClient(
+    await connectWebSocket(buildWebSocketUrl('127.0.0.1', port, target.id), 2_000),
+  );
+  try {
+    await closeInspector(client);
+  } finally {
+    client.close();
+  }
 }
 
 async function connectToOpenInspector(
@@ -362,6 +413,7 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
   try {
     const warnings = [...meta.warnings];
     let probe: ProbeResult | null = null;
+    let unresponsive = false;
     try {
       const res = await client.send(
         'Runtime.evaluate',
@@ -372,6 +424,7 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
     } catch (err) {
       // A blocked event loop does not answer: stay attached, the target shows as unresponsive (F10).
       if (!(err instanceof MonitorError) || err.code !== ErrorCodes.TIMEOUT) throw err;
+      unresponsive = true;
       warnings.push(
         'The target did not answer its first command in time; its event loop may be blocked.',
       );
@@ -402,6 +455,7 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
       command: argv ? commandOf({ argv }) : meta.listTitle,
       warnings,
       paused,
+      unresponsive,
     };
     if (probe?.version) result.nodeVersion = probe.version;
     return result;
