@@ -322,7 +322,10 @@ export class Probe {
           r && typeof r.error === 'string' ? r.error : 'The probe is not installed in the target.',
         );
     }
-    return parseProbeReading(value);
+    const reading = parseProbeReading(value);
+    // An install that timed out may still have landed: then detach must remove it (F13).
+    if (reading !== null) this.#installed = true;
+    return reading;
   }
 
   /** Lets another feature's read ride on this probe's reads; returns the unsubscribe. */

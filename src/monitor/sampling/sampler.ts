@@ -25,6 +25,8 @@ export interface SamplerOptions {
   readOs?: (pid: number) => Promise<OsFigures>;
   now?: () => number;
   onSample: (sample: Sample) => void;
+  /** Whether the target answered so far (default true); false when it did not at attach. */
+  responsive?: boolean;
   /** Called when in-target answers stop or resume arriving in time. */
   onResponsiveChange?: (responsive: boolean) => void;
   /** The probe answered that it is not installed in the target any more. */
@@ -45,6 +47,7 @@ export class Sampler implements Disposable {
 
   constructor(private readonly options: SamplerOptions) {
     this.#intervalMs = options.intervalMs ?? INTERVAL_DEFAULT_MS;
+    this.#responsive = options.responsive ?? true;
     this.#readOs = options.readOs ?? readOsFigures;
     this.#now = options.now ?? Date.now;
   }
