@@ -29,11 +29,14 @@ export interface Running {
 
 const running = new Set<Running>();
 
+/** `env` is added to this process's environment; a key set to undefined is removed. */
 export function startResdash(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const merged: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    env: merged,
   });
   let stdout = '';
   let stderr = '';

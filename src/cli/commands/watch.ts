@@ -7,14 +7,14 @@ import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { sampleHeader, sampleRow } from '../format';
 import { printable } from '../io';
 import { TARGET_HELP, describeTarget, parseDurationMs, parseTarget } from '../parse';
-import { openMonitor, parseOptions, untilStopped } from '../runtime';
+import { parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
 import type { Limits } from '../../shared/alert-model';
 import { parseLimitFlag, readLimitsFile } from '../../monitor/alerts/limits';
 import { alertLine, leakLine } from '../../monitor/alerts/watch-output';
 
 const usage = `Usage: resdash watch TARGET [--interval 1s] [--duration 10s] [--json] [--enable-inspector]
-                     [--limit NAME=VALUE]... [--limits FILE.json]
+                     [--limit NAME=VALUE]... [--limits FILE.json] [--record]
 
 Attaches to a Node.js process and prints one line per sample until Ctrl-C or --duration.
 
@@ -30,6 +30,9 @@ Options:
                        cpu=90, eld=200ms, gc=100ms, pool=100 (percent); VALUE off disables it
   --limits FILE.json   limits from a file, e.g. {"rss": "512MB", "cpu": 90}
                        Alerts print as {"type":"alert",...} and leak verdicts as {"type":"leak",...}
+  --record             also record the session to $RESDASH_DATA_DIR/recordings (default
+                       ~/.resdash/recordings; see README "Recordings"); RESDASH_RECORD=1 does
+                       the same. Without either, watch writes nothing to disk.
   -h, --help           show this help
 
 Durations: 500ms, 1s, 2.5s, 2m, 1h (a bare number is milliseconds).`;
@@ -48,6 +51,7 @@ export const watchCommand: Command = {
         'enable-inspector': { type: 'boolean' },
         limit: { type: 'string', multiple: true },
         limits: { type: 'string' },
+        record: { type: 'boolean' },
       },
       true,
     );
@@ -80,7 +84,15 @@ export const watchCommand: Command = {
     const limits: Partial<Limits> = values.limits ? await readLimitsFile(values.limits) : {};
     for (const flag of values.limit ?? []) Object.assign(limits, parseLimitFlag(flag));
 
-    const monitor = await openMonitor();
+    const record = values.record === true || envFlag('RESDASH_RECORD');
+
+    // A terminal watch writes nothing to disk unless asked (README "Recordings").
+    const { createMonitor } = await import('../../monitor/index');
+    const monitor = createMonitor({ recording: record ? {} : false });
+    if (record) {
+      const { defaultDataDir } = await import('../../monitor/recording/recording-feature');
+      io.err(`resdash: recording the session into ${printable(defaultDataDir())}`);
+    }
     let target: TargetInfo | null = null;
     const unsubscribe: Array<() => void> = [];
     const stop = new AbortController();
@@ -203,5 +215,16 @@ function lostError(t: TargetInfo): MonitorError {
   return new MonitorError(
     ErrorCodes.TARGET_CLOSED,
     `${t.title} (pid ${t.pid ?? '?'}, port ${t.port}) detached. ${reason}`,
+  );
+}
+
+/** A yes/no environment variable: 1/true/yes or 0/false/no (unset or empty: no). */
+function envFlag(name: string): boolean {
+  const v = (process.env[name] ?? '').trim().toLowerCase();
+  if (v === '' || v === '0' || v === 'false' || v === 'no') return false;
+  if (v === '1' || v === 'true' || v === 'yes') return true;
+  throw new MonitorError(
+    ErrorCodes.BAD_ARGUMENT,
+    `${name} must be 1 or 0 (or true / false), not ${JSON.stringify(process.env[name])}.`,
   );
 }
