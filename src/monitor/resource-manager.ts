@@ -432,6 +432,7 @@ export class ResourceManager implements Monitor {
       responsive: info.status !== 'unresponsive',
       now: this.#now,
       onSample: (sample) => {
+        for (const f of session.features) f.annotate?.(sample);
         session.history.push(sample);
         this.#enqueue(id, sample);
         for (const f of session.features) f.onSample?.(sample);

@@ -72,10 +72,20 @@ export interface GcKindStats {
  * One sample of one target. A field is null when it could not be read this time
  * (target unresponsive, domain missing): charts draw a gap, never a zero (F12).
  */
+/** What the dashboard itself ran in a target that pauses or burdens it. */
+export const OWN_PAUSE_KINDS = ['gc', 'snapshot', 'allocation-sampling'] as const;
+export type OwnPauseKind = (typeof OWN_PAUSE_KINDS)[number];
+
 export interface Sample {
   timestampMs: number;
   /** True when the in-target figures did not arrive in time (F10). */
   late: boolean;
+  /**
+   * Set when this sample's interval overlaps a heap snapshot, forced GC or allocation
+   * sampling that the dashboard ran: its delays and pauses are ours, so it raises no
+   * alert or recommendation and is left out of percentiles and leak trends.
+   */
+  ownPause?: OwnPauseKind;
   cpuPercent: number | null;
   rssBytes: number | null;
   heapUsedBytes: number | null;

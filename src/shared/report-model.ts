@@ -26,6 +26,8 @@ export interface ReportKpis {
   /** Share of wall time spent in GC pauses, 0..1. */
   gcTimeRatio: number | null;
   lateSamples: number;
+  /** Samples marked as paused by the dashboard's own snapshot, GC or allocation sampling. */
+  ownPauseSamples: number;
 }
 
 export interface ReportRecommendation {

@@ -41,7 +41,9 @@ export function createAlertsFeature(
   return {
     name: ALERTS_FEATURE_NAME,
     onSample(sample) {
-      if (disposed) return;
+      // Our own snapshot, forced GC or allocation sampling paused it: nothing to hold
+      // against the target (the alert clock and windows skip the sample).
+      if (disposed || sample.ownPause) return;
       const pools = ctx.feature<PoolsFeature>(POOLS_FEATURE_NAME);
       emit(
         engine.onSample(

@@ -39,6 +39,11 @@ export interface SessionContext {
 export interface SessionFeature extends Disposable {
   /** Stable name, used to look the feature up from request handlers. */
   readonly name: string;
+  /**
+   * Called for every sample before it is stored or seen by any feature; may mark it
+   * (heap tools set ownPause). Must be cheap.
+   */
+  annotate?(sample: Sample): void;
   /** Called for every sample after it is stored in history. Must be cheap. */
   onSample?(sample: Sample): void;
 }

@@ -3,6 +3,7 @@
 // and after it; overlapping, one's "before" would be another's "after" (a GC that
 // seems to free nothing), so they queue here instead of refusing each other.
 import type { CdpClient } from '../inspector/cdp-client';
+import type { OwnPauses } from './own-pauses';
 
 export interface ForcedGc {
   /** When the GC was sent to the target (the caller's clock). */
@@ -27,6 +28,8 @@ export class GcGate {
   constructor(
     private readonly client: Pick<CdpClient, 'send'>,
     private readonly now: () => number,
+    /** Where the GCs are noted as the dashboard's own pauses (heap tools). */
+    private readonly pauses?: Pick<OwnPauses, 'during'>,
   ) {}
 
   /** A GC is running or waiting for its turn. */
@@ -37,7 +40,9 @@ export class GcGate {
   /** Runs one forced GC after those already queued; a failed one does not block the next. */
   run(options: GcRunOptions = {}): Promise<ForcedGc> {
     this.#pending++;
-    const result = this.#tail.then(() => this.#gc(options));
+    const result = this.#tail.then(() =>
+      this.pauses ? this.pauses.during('gc', () => this.#gc(options)) : this.#gc(options),
+    );
     this.#tail = result.catch(() => undefined);
     return result.finally(() => {
       this.#pending--;

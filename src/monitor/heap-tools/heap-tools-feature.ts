@@ -11,6 +11,7 @@ import type {
   SnapshotRecord,
   TimelineMarker,
 } from '../../shared/heap-tools-model';
+import type { Sample } from '../../shared/model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
 import { CaptureWriter, type CaptureWriterOptions } from '../snapshots/capture-writer';
 import type { SnapshotLibrary } from '../snapshots/library';
@@ -30,6 +31,7 @@ import {
 import { startCapture, type CaptureRun, type CaptureVia } from '../snapshots/snapshot-capture';
 import { topAllocationSites } from './allocations';
 import { GcGate } from './gc-gate';
+import { OwnPauses } from './own-pauses';
 
 export const HEAP_TOOLS_FEATURE = 'heap-tools';
 export const MAX_MARKERS = 200;
@@ -51,10 +53,12 @@ export class HeapToolsFeature implements SessionFeature {
   #capture: { id: string; run: CaptureRun; cancelled: boolean } | null = null;
   /** Set from the moment a capture is requested until V8 has finished it. */
   #busy: Promise<void> | null = null;
-  #sampling: { startedAtMs: number; intervalBytes: number } | null = null;
+  #sampling: { startedAtMs: number; intervalBytes: number; endPause: () => void } | null = null;
   /** What this target's last capture measured: the next one's progress estimate. */
   #calibration: CaptureCalibration | null = null;
   #disposed = false;
+  /** What this dashboard ran in the target and when: samples overlapping it are marked. */
+  readonly pauses: OwnPauses;
   /** Every forced GC of this target, one at a time (the leak detector queues here too). */
   readonly gc: GcGate;
 
@@ -62,7 +66,13 @@ export class HeapToolsFeature implements SessionFeature {
     private readonly ctx: SessionContext,
     private readonly options: HeapToolsOptions = {},
   ) {
-    this.gc = new GcGate(ctx.client, ctx.now);
+    this.pauses = new OwnPauses(ctx.now, () => Math.max(ctx.info.intervalMs, 250));
+    this.gc = new GcGate(ctx.client, ctx.now, this.pauses);
+  }
+
+  /** Marks a sample whose interval overlaps a GC, snapshot or allocation sampling of ours. */
+  annotate(sample: Sample): void {
+    this.pauses.annotate(sample);
   }
 
   markers(): TimelineMarker[] {
@@ -90,8 +100,12 @@ export class HeapToolsFeature implements SessionFeature {
   }
 
   async estimate(library: SnapshotLibrary): Promise<SnapshotEstimate> {
+    return this.estimateIn(await library.ensureDir());
+  }
+
+  /** The pre-flight (F14) of a capture whose file goes to `dir`. */
+  async estimateIn(dir: string): Promise<SnapshotEstimate> {
     const usage = await this.ctx.client.send('Runtime.getHeapUsage');
-    const dir = await library.ensureDir();
     const machine = await (this.options.machine ?? readMachineMemory)(this.ctx.info.pid);
     return estimateSnapshot({
       targetId: this.ctx.targetId,
@@ -181,6 +195,7 @@ export class HeapToolsFeature implements SessionFeature {
     };
     const phaseNow = (): SnapshotProgress['phase'] =>
       state.firstChunkAtMs === null ? 'preparing' : 'writing';
+    const endPause = this.pauses.begin('snapshot');
     const run = startCapture(this.ctx.client, writer, {
       via: this.options.via,
       onVia: (v) => {
@@ -207,6 +222,7 @@ export class HeapToolsFeature implements SessionFeature {
     ticker.unref?.();
     this.#capture = { id: captureId, run, cancelled: false };
     void run.v8Done.then(() => {
+      endPause();
       if (this.#capture?.run === run) this.#capture = null;
       this.#busy = null;
       releaseBusy();
@@ -263,6 +279,7 @@ export class HeapToolsFeature implements SessionFeature {
     }
     let releaseBusy!: () => void;
     this.#busy = new Promise<void>((r) => (releaseBusy = r));
+    const endPause = this.pauses.begin('snapshot');
     try {
       // Nobody watches its progress: do not make V8 count first (a longer pause).
       const run = startCapture(this.ctx.client, new CaptureWriter(path, this.options.writer), {
@@ -279,9 +296,26 @@ export class HeapToolsFeature implements SessionFeature {
         await run.v8Done.catch(() => undefined);
       }
     } finally {
+      endPause();
       this.#busy = null;
       releaseBusy();
     }
+  }
+
+  /**
+   * The pre-flight of a capture for another feature (the leak series) to `dir`: fails
+   * with CONFIRM_REQUIRED when memory or disk may not be enough and `confirm` is false,
+   * as the Heap snapshot button does (F14).
+   */
+  async preflight(dir: string, confirm: boolean, what: string): Promise<SnapshotEstimate> {
+    const estimate = await this.estimateIn(dir);
+    if (!estimate.fits && !confirm) {
+      throw new MonitorError(
+        ErrorCodes.CONFIRM_REQUIRED,
+        `${what} need confirmation: ${describeEstimate(estimate)}`,
+      );
+    }
+    return estimate;
   }
 
   /** True when a capture was running and is now cancelled. */
@@ -316,7 +350,11 @@ export class HeapToolsFeature implements SessionFeature {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     });
-    this.#sampling = { startedAtMs: this.ctx.now(), intervalBytes };
+    this.#sampling = {
+      startedAtMs: this.ctx.now(),
+      intervalBytes,
+      endPause: this.pauses.begin('allocation-sampling'),
+    };
     return this.samplingState();
   }
 
@@ -337,6 +375,7 @@ export class HeapToolsFeature implements SessionFeature {
     await client
       .send('HeapProfiler.stopSampling', undefined, { timeoutMs: 60_000 })
       .catch(() => undefined);
+    s.endPause();
     const { totalBytes, sites } = topAllocationSites(profile, top);
     return {
       targetId: this.ctx.targetId,
@@ -361,6 +400,7 @@ export class HeapToolsFeature implements SessionFeature {
       await c.run.result.catch(() => undefined);
     }
     if (this.#sampling && !this.ctx.client.closed) {
+      this.#sampling.endPause();
       this.#sampling = null;
       await this.ctx.client.send('HeapProfiler.stopSampling').catch(() => undefined);
     }

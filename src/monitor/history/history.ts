@@ -2,23 +2,31 @@
 //
 //  - raw: a ring of the last `rawCapacity` samples at full resolution (default 3600:
 //    one hour at 1 Hz; at 10 Hz it covers 6 minutes), stored column-wise in
-//    Float64Arrays with NaN for null, so a sample costs 27 numbers and no objects;
+//    Float64Arrays with NaN for null, so a sample costs 28 numbers and no objects;
 //  - coarse: what falls off the raw ring is folded into `bucketMs` buckets (default
 //    10 s) kept in a second ring (default 8640 buckets: 24 h), gauges averaged,
 //    maxima kept as maxima, GC counters summed.
 //
-// Memory per target (defaults, both tiers full): raw 3600 x 27 x 8 B = 778 KB, coarse
-// 8640 x 27 x 8 B = 1.87 MB (allocated only once the first hour has passed), plus one
+// Memory per target (defaults, both tiers full): raw 3600 x 28 x 8 B = 806 KB, coarse
+// 8640 x 28 x 8 B = 1.94 MB (allocated only once the first hour has passed), plus one
 // pointer per raw slot for activeResources (28.8 KB; equal consecutive objects are
-// shared, so typically a handful of small objects). About 2.7 MB for 24 h of history.
+// shared, so typically a handful of small objects). About 2.8 MB for 24 h of history.
 import { lttbIndexes } from '../../shared/lttb';
-import { GC_KINDS, type GcKind, type GcKindStats, type Sample } from '../../shared/model';
+import {
+  GC_KINDS,
+  OWN_PAUSE_KINDS,
+  type GcKind,
+  type GcKindStats,
+  type Sample,
+} from '../../shared/model';
 
 type Fold = 'mean' | 'max' | 'sum' | 'last';
 
 const SCALARS = [
   ['timestampMs', 'last'],
   ['late', 'max'],
+  // 0 none, else 1 + the index in OWN_PAUSE_KINDS; 'max' keeps a snapshot over a GC.
+  ['ownPause', 'max'],
   ['cpuPercent', 'mean'],
   ['rssBytes', 'mean'],
   ['heapUsedBytes', 'mean'],
@@ -50,10 +58,20 @@ export const COLUMN_COUNT = FOLDS.length;
 const GC_BASE = SCALARS.length;
 const TS = 0;
 
+type CodedKey = 'late' | 'ownPause';
+
 function toRow(s: Sample, row: Float64Array): void {
   SCALARS.forEach(([key], i) => {
-    const v = key === 'late' ? (s.late ? 1 : 0) : (s[key as Exclude<ScalarKey, 'late'>] ?? NaN);
-    row[i] = v;
+    row[i] =
+      key === 'late'
+        ? s.late
+          ? 1
+          : 0
+        : key === 'ownPause'
+          ? s.ownPause
+            ? OWN_PAUSE_KINDS.indexOf(s.ownPause) + 1
+            : 0
+          : (s[key as Exclude<ScalarKey, CodedKey>] ?? NaN);
   });
   GC_KINDS.forEach((kind, k) => {
     const g = s.gc?.[kind];
@@ -70,7 +88,11 @@ function fromRow(row: ArrayLike<number>, activeResources: Record<string, number>
   };
   const out: Record<string, unknown> = {};
   SCALARS.forEach(([key], i) => {
-    out[key] = key === 'late' ? row[i] === 1 : v(i);
+    if (key === 'late') out.late = row[i] === 1;
+    else if (key === 'ownPause') {
+      const kind = OWN_PAUSE_KINDS[(row[i] as number) - 1];
+      if (kind) out.ownPause = kind;
+    } else out[key] = v(i);
   });
   let gc: Record<GcKind, GcKindStats> | null = {} as Record<GcKind, GcKindStats>;
   for (let k = 0; k < GC_KINDS.length && gc; k++) {

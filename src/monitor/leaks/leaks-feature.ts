@@ -216,6 +216,12 @@ export function createLeaksFeature(
         options.snapshotBackend || !heapTools
           ? undefined
           : (path, signal) => heapTools.captureExclusive(path, signal),
+      // The confirmation is read at each step: given meanwhile, it applies to the next one.
+      preflight:
+        options.snapshotBackend || !heapTools
+          ? undefined
+          : (dir) => heapTools.preflight(dir, leakOptions.confirmSnapshots, 'Leak snapshots'),
+      gc: () => gate.run({ timeoutMs: GC_TIMEOUT_MS }),
       onProgress: (p) => {
         series = { ...series, ...p };
         if (!disposed) publish(true);
@@ -243,6 +249,7 @@ export function createLeaksFeature(
           total: 3,
           message: (err as Error).message,
         };
+        if (err instanceof MonitorError) series.code = err.code;
         publish(true);
       });
   };
@@ -253,7 +260,14 @@ export function createLeaksFeature(
       firstHeapBytes = sample.heapUsedBytes;
     }
     // With the recorder installed, its points arrive with the probe's reads (above).
-    if (!recorder && sample.gc && sample.gc.major.count > 0 && sample.heapUsedBytes !== null) {
+    // A sample marked as our own pause (a snapshot's GC) is not the service's trend.
+    if (
+      !recorder &&
+      !sample.ownPause &&
+      sample.gc &&
+      sample.gc.major.count > 0 &&
+      sample.heapUsedBytes !== null
+    ) {
       addPoint(sample.timestampMs, sample.heapUsedBytes);
     }
     if (
@@ -286,7 +300,9 @@ export function createLeaksFeature(
     },
     setOptions(patch) {
       leakOptions = { ...leakOptions, ...patch };
-      if (patch.allowSnapshots === true && (series.state === 'failed' || series.state === 'done')) {
+      // Allowing (or confirming) snapshots again retries a series that failed or found nothing.
+      const retry = patch.allowSnapshots === true || patch.confirmSnapshots === true;
+      if (retry && (series.state === 'failed' || series.state === 'done')) {
         if (suspects.length === 0) series = { state: 'idle', step: 0, total: 3 };
       }
       return publish(true);

@@ -36,7 +36,14 @@ export interface SeriesInput {
    * on this session) the backend's capture is used.
    */
   captureTo?: ((path: string, signal: AbortSignal) => Promise<unknown>) | undefined;
+  /**
+   * Runs before each capture with the folder the snapshot goes to; throws to stop the
+   * series (the heap tools' pre-flight: CONFIRM_REQUIRED when it may not fit, F14).
+   */
+  preflight?: ((dir: string) => Promise<unknown>) | undefined;
   onProgress(p: Partial<LeakSnapshotSeries>): void;
+  /** A forced GC through the session's gate (queued with the others, marked as ours). */
+  gc?: () => Promise<unknown>;
 }
 
 /** Built-in counter refuses files above this (it reads the file as one string). */
@@ -51,9 +58,12 @@ export async function runSnapshotSeries(input: SeriesInput): Promise<LeakSuspect
     for (let i = 0; i < input.count; i++) {
       if (i > 0) await sleep(input.spacingMs, input.signal);
       if (input.signal.aborted) throw new MonitorError(ErrorCodes.TARGET_CLOSED, 'Detached.');
+      await input.preflight?.(dir);
       input.onProgress({ state: 'capturing', step: i + 1 });
       // Collect first so what the snapshot shows is retained, not garbage.
-      await input.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: 60_000 });
+      await (input.gc
+        ? input.gc()
+        : input.client.send('HeapProfiler.collectGarbage', undefined, { timeoutMs: 60_000 }));
       const atMs = input.now();
       let path: string;
       if (input.captureTo) {

@@ -28,7 +28,8 @@ export function recommend(input: RecommendInput): Recommendation[] {
     out.push({ id: `${input.targetId}:${r.rule}:${key}`, targetId: input.targetId, ...r });
   };
   const since = input.nowMs - RECENT_MS;
-  const samples = input.samples.filter((s) => s.timestampMs >= since);
+  // Samples paused by our own snapshot, GC or allocation sampling are not the target's.
+  const samples = input.samples.filter((s) => s.timestampMs >= since && !s.ownPause);
   const pools = input.pools.filter((p) => p.timestampMs >= since);
 
   // Pools: saturated or oversized over the recent reads.

@@ -12,7 +12,13 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
-import { GC_KINDS, type Sample, type TargetInfo } from '../../shared/model';
+import {
+  GC_KINDS,
+  OWN_PAUSE_KINDS,
+  type OwnPauseKind,
+  type Sample,
+  type TargetInfo,
+} from '../../shared/model';
 import type { RecordedEvent } from '../../shared/report-model';
 import { RECORDING_FORMAT, RECORDING_VERSION, type HeaderLine } from './format';
 import { previousPartPath } from './writer';
@@ -82,6 +88,7 @@ export function toSample(o: Record<string, unknown>): Sample | null {
   const timestampMs = num(o.timestampMs);
   if (timestampMs === null) return null;
   const s: Record<string, unknown> = { timestampMs, late: o.late === true };
+  if (OWN_PAUSE_KINDS.includes(o.ownPause as OwnPauseKind)) s.ownPause = o.ownPause;
   for (const k of SAMPLE_NUMBER_FIELDS) s[k] = num(o[k]);
   let gc: Sample['gc'] = null;
   if (o.gc && typeof o.gc === 'object') {

@@ -42,9 +42,12 @@ function meanOf(values: Array<number | null>): number | null {
 }
 
 export function computeKpis(samples: readonly Sample[], spanMs: number): ReportKpis {
+  // Delays, GC time and CPU while our own snapshot, GC or allocation sampling ran are
+  // ours, not the target's: left out of those figures (memory peaks stay: they are real).
+  const theirs = samples.filter((s) => !s.ownPause);
   let gcCount = 0;
   let gcTotalMs = 0;
-  for (const s of samples) {
+  for (const s of theirs) {
     if (!s.gc) continue;
     for (const kind of GC_KINDS) {
       gcCount += s.gc[kind].count;
@@ -58,14 +61,15 @@ export function computeKpis(samples: readonly Sample[], spanMs: number): ReportK
     peakHeapUsedBytes: maxOf(samples.map((s) => s.heapUsedBytes)),
     lastHeapUsedBytes: last?.heapUsedBytes ?? null,
     heapLimitBytes: maxOf(samples.map((s) => s.heapLimitBytes)),
-    avgCpuPercent: meanOf(samples.map((s) => s.cpuPercent)),
-    peakCpuPercent: maxOf(samples.map((s) => s.cpuPercent)),
-    eventLoopDelayP99MaxMs: maxOf(samples.map((s) => s.eventLoopDelayP99Ms)),
+    avgCpuPercent: meanOf(theirs.map((s) => s.cpuPercent)),
+    peakCpuPercent: maxOf(theirs.map((s) => s.cpuPercent)),
+    eventLoopDelayP99MaxMs: maxOf(theirs.map((s) => s.eventLoopDelayP99Ms)),
     gcCount,
     gcTotalMs,
     gcAvgMs: gcCount > 0 ? gcTotalMs / gcCount : null,
     gcTimeRatio: spanMs > 0 && samples.length > 1 ? gcTotalMs / spanMs : null,
-    lateSamples: samples.filter((s) => s.late).length,
+    lateSamples: theirs.filter((s) => s.late).length,
+    ownPauseSamples: samples.length - theirs.length,
   };
 }
 
@@ -174,6 +178,10 @@ export function buildReport(input: ReportInput): ReportData {
     kpis,
     samples: [...samples],
     events,
-    recommendations: recommend(inRange, kpis, events),
+    recommendations: recommend(
+      inRange.filter((s) => !s.ownPause),
+      kpis,
+      events,
+    ),
   };
 }

@@ -47,6 +47,7 @@ function kpiCards(d: ReportData): string {
     ['GC avg pause', fixed(k.gcAvgMs, 2, ' ms')],
     ['GC time', k.gcTimeRatio === null ? '-' : `${(k.gcTimeRatio * 100).toFixed(2)} %`],
     ['Late samples', String(k.lateSamples)],
+    ['Paused by this dashboard', String(k.ownPauseSamples ?? 0)],
   ];
   return `<div class="kpis">${cards
     .map(

@@ -9,6 +9,17 @@ export const MARKER_COLORS: Record<TimelineMarker['kind'], string> = {
   alert: '#dc2626',
 };
 
+/** What a marker's tooltip says; ours say that the samples of that time are not held against the target. */
+export function markerTitle(m: TimelineMarker): string {
+  if (m.kind === 'snapshot') {
+    return `${m.label}: paused by a heap snapshot taken here by this dashboard; samples of that time raise no alert.`;
+  }
+  if (m.kind === 'gc') {
+    return `${m.label}: a GC forced here by this dashboard; samples of that time raise no alert.`;
+  }
+  return m.label;
+}
+
 /** The markers inside [fromMs, toMs] as dashed vertical lines from `top` to `bottom`. */
 export function markerLines(
   markers: readonly TimelineMarker[] | undefined,
@@ -26,7 +37,7 @@ export function markerLines(
       const color = MARKER_COLORS[m.kind];
       return (
         <g key={`${m.kind}-${m.atMs}`} className={`timeline-marker timeline-marker-${m.kind}`}>
-          <title>{m.label}</title>
+          <title>{markerTitle(m)}</title>
           <line x1={px} x2={px} y1={top} y2={bottom} stroke={color} strokeDasharray="2 3" />
           {/* A wide transparent hit area, so the title shows without pixel hunting. */}
           <line
