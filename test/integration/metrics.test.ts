@@ -1,7 +1,8 @@
 // The Prometheus endpoint against real processes, checked by a strict validator of the
-// text exposition format 0.0.4 written from the spec (no parser is installed here and
-// promtool would add a ~100 MB package to CI).
+// text exposition format 0.0.4 written from the spec (exposition-validator.ts; promtool
+// lints the same text in prometheus.test.ts where it is installed).
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,124 +14,10 @@ import type { MonitorApi } from '../../src/shared/contract';
 import { ErrorCodes } from '../../src/shared/errors';
 import type { Sample, TargetInfo } from '../../src/shared/model';
 import { FIXTURES_DIR, startFixture, stopAllFixtures } from '../fixtures/harness';
+import { validateExposition, type ParsedFamily } from './exposition-validator';
+import { scrape, series, startMetricsCli, stopAllMetricsClis, waitUntil } from './metrics-helpers';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-// ---- a strict validator of the text format ------------------------------------------
-
-interface ParsedSample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-interface ParsedFamily {
-  type: string;
-  help: string | null;
-  samples: ParsedSample[];
-}
-
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const FLOAT = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|Inf|NaN)$/;
-
-function parseValue(text: string, where: string): number {
-  if (!FLOAT.test(text) || text === '-NaN' || text === '+NaN')
-    throw new Error(`${where}: bad value ${text}`);
-  return text.endsWith('Inf') ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
-}
-
-function unescape(text: string, allowed: string, where: string): string {
-  return text.replace(/\\(.)/g, (_, c: string) => {
-    if (!allowed.includes(c)) throw new Error(`${where}: bad escape \\${c}`);
-    return c === 'n' ? '\n' : c;
-  });
-}
-
-function familyOf(name: string, families: Map<string, ParsedFamily>): string {
-  for (const [suffix, types] of [
-    ['_sum', ['summary', 'histogram']],
-    ['_count', ['summary', 'histogram']],
-    ['_bucket', ['histogram']],
-  ] as const) {
-    if (name.endsWith(suffix)) {
-      const base = name.slice(0, -suffix.length);
-      const f = families.get(base);
-      if (f && (types as readonly string[]).includes(f.type)) return base;
-    }
-  }
-  return name;
-}
-
-export function validateExposition(text: string): Map<string, ParsedFamily> {
-  if (!text.endsWith('\n')) throw new Error('the text must end with a line feed');
-  const families = new Map<string, ParsedFamily>();
-  const closed = new Set<string>();
-  const seen = new Set<string>();
-  let current: string | null = null;
-  const open = (name: string, where: string): ParsedFamily => {
-    if (current !== name) {
-      if (closed.has(name)) throw new Error(`${where}: family ${name} is not contiguous`);
-      if (current) closed.add(current);
-      current = name;
-    }
-    let f = families.get(name);
-    if (!f) families.set(name, (f = { type: 'untyped', help: null, samples: [] }));
-    return f;
-  };
-  const lines = text.slice(0, -1).split('\n');
-  lines.forEach((line, i) => {
-    const where = `line ${i + 1}`;
-    if (line.trim() === '') return;
-    if (line.startsWith('#')) {
-      const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s(.*))?$/.exec(line);
-      if (!m) return; // a plain comment
-      const [, kind, name, rest = ''] = m;
-      if (!METRIC_NAME.test(name!)) throw new Error(`${where}: bad metric name ${name}`);
-      const f = open(name!, where);
-      if (kind === 'HELP') {
-        if (f.help !== null) throw new Error(`${where}: second HELP for ${name}`);
-        f.help = unescape(rest, '\\n', where);
-      } else {
-        if (!TYPES.has(rest)) throw new Error(`${where}: bad type ${rest}`);
-        if (f.samples.length > 0) throw new Error(`${where}: TYPE after samples of ${name}`);
-        if (f.type !== 'untyped' || (families.get(name!) as { typed?: boolean }).typed)
-          throw new Error(`${where}: second TYPE for ${name}`);
-        f.type = rest;
-        (f as { typed?: boolean }).typed = true;
-      }
-      return;
-    }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?[ \t]+(\S+)(?:[ \t]+(-?\d+))?$/.exec(line);
-    if (!m) throw new Error(`${where}: not a sample line: ${line}`);
-    const [, name, , body = '', value] = m;
-    const labels: Record<string, string> = {};
-    let rest = body;
-    while (rest.length > 0) {
-      const lm = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"(,?)/.exec(rest);
-      if (!lm) throw new Error(`${where}: bad labels {${body}}`);
-      const [all, lname, lvalue, comma] = lm;
-      if (!LABEL_NAME.test(lname!) || lname!.startsWith('__'))
-        throw new Error(`${where}: bad label name ${lname}`);
-      if (lname! in labels) throw new Error(`${where}: duplicate label ${lname}`);
-      labels[lname!] = unescape(lvalue!, '\\"n', where);
-      rest = rest.slice(all.length);
-      if (!comma && rest.length > 0) throw new Error(`${where}: labels not comma-separated`);
-    }
-    const fname = familyOf(name!, families);
-    const f = open(fname, where);
-    if (f.type === 'summary' && name === fname && !('quantile' in labels))
-      throw new Error(`${where}: summary sample without quantile`);
-    const key = `${name}{${Object.entries(labels)
-      .sort()
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(',')}}`;
-    if (seen.has(key)) throw new Error(`${where}: duplicate series ${key}`);
-    seen.add(key);
-    f.samples.push({ name: name!, labels, value: parseValue(value!, where) });
-  });
-  return families;
-}
 
 // ---- tests --------------------------------------------------------------------------
 
@@ -140,6 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'resdash-metrics-'));
 });
 afterEach(async () => {
+  await stopAllMetricsClis();
   await Promise.all(monitors.splice(0).map((m) => m.dispose()));
   await stopAllFixtures();
 });
@@ -339,5 +227,82 @@ describe('metrics endpoint', () => {
     const code = await new Promise<number | null>((r) => refused.once('exit', (c) => r(c)));
     expect(code).toBe(2);
     expect(err).toContain('loopback only');
+  });
+
+  it('resdash metrics --listen 127.0.0.1:0 binds a free port and prints the URL with it', async () => {
+    const fixture = await startFixture('idle.js');
+    const cli = await startMetricsCli(['--listen', '127.0.0.1:0', `:${fixture.port}`]);
+    const m = /^http:\/\/127\.0\.0\.1:(\d+)\/metrics$/.exec(cli.url);
+    expect(m, cli.url).not.toBeNull();
+    const port = Number(m![1]);
+    expect(port).toBeGreaterThan(0);
+    expect(cli.stderr()).toContain(`resdash: metrics on http://127.0.0.1:${port}/metrics`);
+    expect(cli.stdout().trim()).toBe(cli.url);
+    const text = await waitUntil('a heap series', async () => {
+      const res = await scrape(cli.url);
+      return res.status === 200 && res.body.includes('nodejs_heap_size_used_bytes')
+        ? res.body
+        : null;
+    });
+    expect(
+      series(validateExposition(text), 'nodejs_heap_size_used_bytes', { pid: String(fixture.pid) }),
+    ).toBeDefined();
+    // The same DNS-rebinding guard as the in-process endpoint.
+    const foreign = await scrape(cli.url, 'evil.example');
+    expect(foreign.status).toBe(421);
+    expect(foreign.body).not.toContain(String(fixture.pid));
+    expect(await cli.stop()).toBe(0);
+  });
+
+  it('answers only for loopback Host names with its own port (DNS rebinding)', async () => {
+    const fixture = await startFixture('idle.js');
+    const monitor = createMonitor({ recording: false });
+    monitors.push(monitor);
+    const status = await monitor.startMetrics({ port: 0 });
+    await monitor.attach({ port: fixture.port!, intervalMs: 200 });
+    const port = status.port!;
+    await waitUntil('a heap series', async () =>
+      (await scrape(status.url!)).body.includes('nodejs_heap_size_used_bytes'),
+    );
+
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+      `127.0.0.1:${port + 1 > 65_535 ? port - 1 : port + 1}`,
+      '127.0.0.1',
+    ]) {
+      const res = await scrape(status.url!, host);
+      expect(res.status, host).toBe(421);
+      expect(res.body, host).toContain(ErrorCodes.UNAUTHORIZED);
+      expect(res.body, host).not.toContain('pid=');
+      expect(res.body, host).not.toContain('nodejs_');
+      expect(res.body, host).not.toContain(String(fixture.pid));
+    }
+    // Also on other paths: nothing is answered for a foreign name.
+    expect((await scrape(`http://127.0.0.1:${port}/`, 'evil.example')).status).toBe(421);
+    // HTTP/1.0 without any Host header.
+    const bare = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1', () => sock.end('GET /metrics HTTP/1.0\r\n\r\n'));
+      let got = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (c: string) => (got += c));
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    expect(bare).toMatch(/^HTTP\/1\.[01] 421 /);
+    expect(bare).not.toContain('nodejs_');
+
+    // What a Prometheus server (or a browser on our own origin) sends is answered.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`]) {
+      const res = await scrape(status.url!, host);
+      expect(res.status, host).toBe(200);
+      expect(res.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const families = validateExposition(res.body);
+      expect(
+        series(families, 'nodejs_heap_size_used_bytes', { pid: String(fixture.pid) }),
+        host,
+      ).toBeDefined();
+    }
   });
 });

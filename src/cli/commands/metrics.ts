@@ -2,19 +2,21 @@
 // named processes until Ctrl-C (README "Prometheus").
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { printable } from '../io';
-import { TARGET_HELP, parsePort, parseTarget } from '../parse';
+import { TARGET_HELP, parseListenPort, parseTarget } from '../parse';
 import { parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
 
 const usage = `Usage: resdash metrics [--listen 127.0.0.1:9464] [--interval D] TARGET...
 
 Attaches to the named Node.js processes and serves their figures in the Prometheus
-text format on http://HOST:PORT/metrics (loopback only) until Ctrl-C.
+text format on http://HOST:PORT/metrics (loopback only) until Ctrl-C. Prints the URL on
+stdout. Requests whose Host header is not a loopback name with that port get 421.
 
 ${TARGET_HELP.join('\n')}
 
 Options:
-  --listen HOST:PORT   loopback address to listen on (default 127.0.0.1:9464)
+  --listen HOST:PORT   loopback address to listen on (default 127.0.0.1:9464);
+                       port 0 picks a free port, printed as "resdash: metrics on URL"
   --interval D         sampling interval (default 1s)
   --enable-inspector   open closed inspectors of the named pids with SIGUSR1 (Node only)
   -h, --help           show this help`;
@@ -27,7 +29,7 @@ export function parseListen(text: string): { host: string; port: number } {
       `--listen expects HOST:PORT like 127.0.0.1:9464, not ${JSON.stringify(text)}.`,
     );
   }
-  const port = m[3] === '0' ? 0 : parsePort(m[3]!, '--listen');
+  const port = parseListenPort(m[3]!, '--listen');
   return { host: (m[1] ?? m[2])!, port };
 }
 
@@ -74,7 +76,8 @@ export const metricsCommand: Command = {
         );
       }
       io.out(status.url ?? '');
-      io.err('resdash: serving Prometheus metrics on loopback; Ctrl-C to stop');
+      // The port actually bound (--listen HOST:0 picks a free one).
+      io.err(`resdash: metrics on ${status.url ?? '?'}; Ctrl-C to stop`);
       await untilStopped();
       return 0;
     } finally {

@@ -2,7 +2,8 @@
 // Gauges come from each live target's latest sample; GC and pool figures from the
 // monitor's events. Names follow prom-client's default Node.js metrics where the
 // meaning is the same; CPU is a utilization gauge (we see a percent per interval,
-// not the process's cumulative CPU seconds, so a counter would lie).
+// not the process's cumulative CPU seconds, so a counter would lie). Pools use the
+// OpenTelemetry db.client.connection.* names in Prometheus form.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MonitorApi } from '../../shared/contract';
@@ -14,20 +15,131 @@ import {
   type TargetId,
   type TargetInfo,
 } from '../../shared/model';
+import type { PoolStats } from '../../shared/pool-model';
 import type { MetricsStatus } from '../../shared/report-model';
-import { poolReads } from '../report/render-html';
-import { renderFamilies, type Family, type Series } from './exposition';
+import { renderFamilies, type Family, type MetricType, type Series } from './exposition';
 
 export const METRICS_PATH = '/metrics';
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** The names a client may use in Host for a loopback endpoint (the port is added). */
+const LOOPBACK_HOST_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+export interface MetricDef {
+  name: string;
+  type: MetricType;
+  help: string;
+}
+
+/** Every metric family the exporter can write. The Grafana dashboard is checked against it. */
+export const METRICS = {
+  up: {
+    name: 'resdash_target_up',
+    type: 'gauge',
+    help: 'Whether the target answers in time (1) or is unresponsive or paused (0).',
+  },
+  rss: {
+    name: 'process_resident_memory_bytes',
+    type: 'gauge',
+    help: 'Resident memory size in bytes.',
+  },
+  heapUsed: {
+    name: 'nodejs_heap_size_used_bytes',
+    type: 'gauge',
+    help: 'Process heap size used from Node.js in bytes.',
+  },
+  heapTotal: {
+    name: 'nodejs_heap_size_total_bytes',
+    type: 'gauge',
+    help: 'Process heap size from Node.js in bytes.',
+  },
+  heapLimit: {
+    name: 'nodejs_heap_size_limit_bytes',
+    type: 'gauge',
+    help: 'V8 heap size limit in bytes.',
+  },
+  external: {
+    name: 'nodejs_external_memory_bytes',
+    type: 'gauge',
+    help: 'Node.js external memory size in bytes.',
+  },
+  arrayBuffers: {
+    name: 'nodejs_array_buffers_bytes',
+    type: 'gauge',
+    help: 'Memory of ArrayBuffers and SharedArrayBuffers in bytes.',
+  },
+  cpu: {
+    name: 'process_cpu_utilization_ratio',
+    type: 'gauge',
+    help: 'CPU used over the last sample interval as a share of one core (1 = one full core).',
+  },
+  lagP50: {
+    name: 'nodejs_eventloop_lag_p50_seconds',
+    type: 'gauge',
+    help: 'The 50th percentile of the recorded event loop delays over the last interval.',
+  },
+  lagP99: {
+    name: 'nodejs_eventloop_lag_p99_seconds',
+    type: 'gauge',
+    help: 'The 99th percentile of the recorded event loop delays over the last interval.',
+  },
+  lagMax: {
+    name: 'nodejs_eventloop_lag_max_seconds',
+    type: 'gauge',
+    help: 'The maximum recorded event loop delay over the last interval.',
+  },
+  elu: {
+    name: 'nodejs_eventloop_utilization_ratio',
+    type: 'gauge',
+    help: 'Event loop utilization over the last interval, 0..1.',
+  },
+  openFds: { name: 'process_open_fds', type: 'gauge', help: 'Number of open file descriptors.' },
+  threads: { name: 'process_threads', type: 'gauge', help: 'Number of OS threads.' },
+  activeResources: {
+    name: 'nodejs_active_resources',
+    type: 'gauge',
+    help: 'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
+  },
+  activeResourcesTotal: {
+    name: 'nodejs_active_resources_total',
+    type: 'gauge',
+    help: 'Total number of active resources.',
+  },
+  gc: {
+    name: 'nodejs_gc_duration_seconds',
+    type: 'summary',
+    help: 'Garbage collection pause time by kind, since the exporter started watching the target.',
+  },
+  poolCount: {
+    name: 'db_client_connection_count',
+    type: 'gauge',
+    help: 'Resources of the pool by state (used: borrowed or in flight; idle: available).',
+  },
+  poolMax: {
+    name: 'db_client_connection_max',
+    type: 'gauge',
+    help: 'The maximum number of resources the pool allows.',
+  },
+  poolPending: {
+    name: 'db_client_connection_pending_requests',
+    type: 'gauge',
+    help: 'Callers waiting for a resource of the pool.',
+  },
+} as const satisfies Record<string, MetricDef>;
+
+/** The sample names the exporter writes (a summary writes NAME_sum and NAME_count). */
+export function exportedSampleNames(): string[] {
+  return Object.values(METRICS).flatMap((m: MetricDef) =>
+    m.type === 'summary' ? [`${m.name}_sum`, `${m.name}_count`] : [m.name],
+  );
+}
 
 type Source = Pick<MonitorApi, 'listTargets' | 'getHistory' | 'on'>;
 
 interface TargetState {
   latest: Sample | null;
   gc: Record<GcKind, { count: number; sumSeconds: number }>;
-  pools: unknown[] | null;
+  pools: readonly PoolStats[] | null;
 }
 
 function emptyGc(): TargetState['gc'] {
@@ -53,6 +165,22 @@ export function validateMetricsListen(
   return { host: h, port };
 }
 
+/** The Host values /metrics answers on a loopback socket bound to `port`. */
+export function metricsAllowedHosts(port: number): string[] {
+  const hosts = LOOPBACK_HOST_NAMES.map((n) => `${n}:${port}`);
+  // A client may leave the default port out of Host.
+  return port === 80 ? [...hosts, ...LOOPBACK_HOST_NAMES] : hosts;
+}
+
+/**
+ * DNS rebinding guard: a page on evil.example that rebinds its name to 127.0.0.1 sends
+ * `Host: evil.example:PORT`; only loopback names with our port are answered.
+ */
+export function isAllowedMetricsHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  return metricsAllowedHosts(port).includes(host.toLowerCase());
+}
+
 export class MetricsExporter {
   readonly #state = new Map<TargetId, TargetState>();
   readonly #off: Array<() => void> = [];
@@ -63,6 +191,8 @@ export class MetricsExporter {
     private readonly source: Source,
     private readonly options: { include?: (t: TargetInfo) => boolean } = {},
   ) {
+    // Always through the source (`source.on(...)`): `on` is a method of the monitor
+    // and reads its own private fields.
     this.#off.push(
       source.on('samples', (batch) => {
         const st = this.#target(batch.targetId);
@@ -76,21 +206,12 @@ export class MetricsExporter {
           }
         }
       }),
+      source.on('pools', (batch) => {
+        if (!batch || typeof batch.targetId !== 'string' || !Array.isArray(batch.samples)) return;
+        const last = batch.samples[batch.samples.length - 1];
+        if (last && Array.isArray(last.pools)) this.#target(batch.targetId).pools = last.pools;
+      }),
     );
-    const onPools = source.on as (e: string, l: (p: unknown) => void) => () => void;
-    try {
-      this.#off.push(
-        onPools('pools', (payload) => {
-          const id = (payload as { targetId?: unknown } | null)?.targetId;
-          if (typeof id !== 'string') return;
-          const reads = poolReads(payload, Date.now());
-          const last = reads[reads.length - 1];
-          if (last) this.#target(id).pools = last.pools;
-        }),
-      );
-    } catch {
-      // no pools event in this monitor
-    }
   }
 
   get status(): MetricsStatus {
@@ -100,7 +221,18 @@ export class MetricsExporter {
   async listen(host: string, port: number): Promise<MetricsStatus> {
     const v = validateMetricsListen(host, port);
     if (this.#server) await this.close();
+    let boundPort = v.port;
     const server = createServer((req, res) => {
+      if (!isAllowedMetricsHost(req.headers.host, boundPort)) {
+        // No data for a name we do not answer to (421: this server is not that host).
+        res
+          .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+          .end(
+            `${ErrorCodes.UNAUTHORIZED}: unexpected Host header; the metrics endpoint answers ` +
+              `only for ${metricsAllowedHosts(boundPort).join(', ')}.\n`,
+          );
+        return;
+      }
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -142,6 +274,7 @@ export class MetricsExporter {
     });
     this.#server = server;
     const actual = (server.address() as AddressInfo).port;
+    boundPort = actual;
     const hostInUrl = v.host.includes(':') ? `[${v.host}]` : v.host;
     this.#status = {
       listening: true,
@@ -167,7 +300,11 @@ export class MetricsExporter {
 
   /** The exposition text for every live target. */
   async render(): Promise<string> {
-    const targets = (await this.source.listTargets({})).filter(
+    const all = await this.source.listTargets({});
+    // Forget what we kept for targets that are gone.
+    const live = new Set(all.filter((t) => t.status !== 'detached').map((t) => t.id));
+    for (const id of this.#state.keys()) if (!live.has(id)) this.#state.delete(id);
+    const targets = all.filter(
       (t) => t.status !== 'detached' && (this.options.include?.(t) ?? true),
     );
     for (const t of targets) {
@@ -194,167 +331,73 @@ function buildFamilies(
   stateOf: (id: TargetId) => TargetState | undefined,
 ): Family[] {
   const families = new Map<string, Family>();
-  const family = (name: string, type: Family['type'], help: string): Family => {
-    let f = families.get(name);
-    if (!f) families.set(name, (f = { name, type, help, series: [] }));
+  const family = (def: MetricDef): Family => {
+    let f = families.get(def.name);
+    if (!f) families.set(def.name, (f = { ...def, series: [] }));
     return f;
   };
   const put = (
-    f: Family,
+    def: MetricDef,
     labels: Record<string, string>,
     value: number | null,
     suffix = '',
   ): void => {
     if (value === null || !Number.isFinite(value)) return; // a gap: no series, never a zero
+    const f = family(def);
     f.series.push({ name: f.name + suffix, labels, value } satisfies Series);
   };
-  const gauge = (name: string, help: string) => family(name, 'gauge', help);
+  const M = METRICS;
   for (const t of targets) {
     const st = stateOf(t.id);
     const base = { target: t.id, pid: t.pid === null ? '' : String(t.pid), process: t.title };
-    put(
-      gauge(
-        'resdash_target_up',
-        'Whether the target answers in time (1) or is unresponsive or paused (0).',
-      ),
-      base,
-      t.status === 'attached' ? 1 : 0,
-    );
+    put(M.up, base, t.status === 'attached' ? 1 : 0);
     const s = st?.latest;
     if (s) {
       const sec = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
-      put(
-        gauge('process_resident_memory_bytes', 'Resident memory size in bytes.'),
-        base,
-        s.rssBytes,
-      );
-      put(
-        gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.'),
-        base,
-        s.heapUsedBytes,
-      );
-      put(
-        gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.'),
-        base,
-        s.heapTotalBytes,
-      );
-      put(
-        gauge('nodejs_heap_size_limit_bytes', 'V8 heap size limit in bytes.'),
-        base,
-        s.heapLimitBytes,
-      );
-      put(
-        gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.'),
-        base,
-        s.externalBytes,
-      );
-      put(
-        gauge(
-          'nodejs_array_buffers_bytes',
-          'Memory of ArrayBuffers and SharedArrayBuffers in bytes.',
-        ),
-        base,
-        s.arrayBuffersBytes,
-      );
-      put(
-        gauge(
-          'process_cpu_utilization_ratio',
-          'CPU used over the last sample interval as a share of one core (1 = one full core).',
-        ),
-        base,
-        s.cpuPercent === null ? null : s.cpuPercent / 100,
-      );
-      put(
-        gauge(
-          'nodejs_eventloop_lag_p50_seconds',
-          'The 50th percentile of the recorded event loop delays over the last interval.',
-        ),
-        base,
-        sec(s.eventLoopDelayP50Ms),
-      );
-      put(
-        gauge(
-          'nodejs_eventloop_lag_p99_seconds',
-          'The 99th percentile of the recorded event loop delays over the last interval.',
-        ),
-        base,
-        sec(s.eventLoopDelayP99Ms),
-      );
-      put(
-        gauge(
-          'nodejs_eventloop_lag_max_seconds',
-          'The maximum recorded event loop delay over the last interval.',
-        ),
-        base,
-        sec(s.eventLoopDelayMaxMs),
-      );
-      put(
-        gauge(
-          'nodejs_eventloop_utilization_ratio',
-          'Event loop utilization over the last interval, 0..1.',
-        ),
-        base,
-        s.eventLoopUtilization,
-      );
-      put(gauge('process_open_fds', 'Number of open file descriptors.'), base, s.openFds);
-      put(gauge('process_threads', 'Number of OS threads.'), base, s.threads);
+      put(M.rss, base, s.rssBytes);
+      put(M.heapUsed, base, s.heapUsedBytes);
+      put(M.heapTotal, base, s.heapTotalBytes);
+      put(M.heapLimit, base, s.heapLimitBytes);
+      put(M.external, base, s.externalBytes);
+      put(M.arrayBuffers, base, s.arrayBuffersBytes);
+      put(M.cpu, base, s.cpuPercent === null ? null : s.cpuPercent / 100);
+      put(M.lagP50, base, sec(s.eventLoopDelayP50Ms));
+      put(M.lagP99, base, sec(s.eventLoopDelayP99Ms));
+      put(M.lagMax, base, sec(s.eventLoopDelayMaxMs));
+      put(M.elu, base, s.eventLoopUtilization);
+      put(M.openFds, base, s.openFds);
+      put(M.threads, base, s.threads);
       if (s.activeResources) {
-        const f = gauge(
-          'nodejs_active_resources',
-          'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
-        );
         let total = 0;
         for (const [type, n] of Object.entries(s.activeResources)) {
-          put(f, { ...base, type }, n);
+          put(M.activeResources, { ...base, type }, n);
           total += n;
         }
-        put(
-          gauge('nodejs_active_resources_total', 'Total number of active resources.'),
-          base,
-          total,
-        );
+        put(M.activeResourcesTotal, base, total);
       }
     }
     if (st) {
-      const f = family(
-        'nodejs_gc_duration_seconds',
-        'summary',
-        'Garbage collection pause time by kind, since the exporter started watching the target.',
-      );
       for (const kind of GC_KINDS) {
-        put(f, { ...base, kind }, st.gc[kind].sumSeconds, '_sum');
-        put(f, { ...base, kind }, st.gc[kind].count, '_count');
+        put(M.gc, { ...base, kind }, st.gc[kind].sumSeconds, '_sum');
+        put(M.gc, { ...base, kind }, st.gc[kind].count, '_count');
       }
+      const seen = new Set<string>();
       for (const p of st.pools ?? []) {
-        if (!p || typeof p !== 'object') continue;
-        const pool = p as Record<string, unknown>;
-        if (typeof pool.name !== 'string') continue;
+        if (!p || typeof p !== 'object' || typeof p.name !== 'string') continue;
+        // The target's text: two pools under one name would be one series twice.
+        if (seen.has(p.name)) continue;
+        seen.add(p.name);
         const labels = {
           ...base,
-          pool: pool.name,
-          pool_kind: typeof pool.kind === 'string' ? pool.kind : 'unknown',
+          pool: p.name,
+          pool_kind: typeof p.kind === 'string' ? p.kind : 'unknown',
         };
         const n = (v: unknown): number | null =>
           typeof v === 'number' && Number.isFinite(v) ? v : null;
-        const count = gauge(
-          'db_client_connection_count',
-          'Resources of the pool by state (used: borrowed or in flight; idle: available).',
-        );
-        put(count, { ...labels, state: 'used' }, n(pool.inUse));
-        put(count, { ...labels, state: 'idle' }, n(pool.idle));
-        put(
-          gauge('db_client_connection_max', 'The maximum number of resources the pool allows.'),
-          labels,
-          n(pool.max),
-        );
-        put(
-          gauge(
-            'db_client_connection_pending_requests',
-            'Callers waiting for a resource of the pool.',
-          ),
-          labels,
-          n(pool.waiting),
-        );
+        put(M.poolCount, { ...labels, state: 'used' }, n(p.inUse));
+        put(M.poolCount, { ...labels, state: 'idle' }, n(p.idle));
+        put(M.poolMax, labels, n(p.max));
+        put(M.poolPending, labels, n(p.waiting));
       }
     }
   }
