@@ -153,6 +153,8 @@ export interface LeakSnapshotSeries {
   step: number;
   total: number;
   message?: string;
+  /** Why a failed series failed (src/shared/errors.ts), e.g. MONITOR_ERR_CONFIRM_REQUIRED. */
+  code?: string;
 }
 
 export interface LeakOptions {
@@ -164,6 +166,11 @@ export interface LeakOptions {
   forcedGcIntervalMs: number;
   /** Spacing of the snapshot series, ms. */
   snapshotSpacingMs: number;
+  /**
+   * The user confirmed snapshots whose pre-flight says memory or disk may not be enough
+   * (F14). Without it such a series stops with CONFIRM_REQUIRED before capturing.
+   */
+  confirmSnapshots: boolean;
 }
 
 export const DEFAULT_LEAK_OPTIONS: Readonly<LeakOptions> = {
@@ -171,6 +178,7 @@ export const DEFAULT_LEAK_OPTIONS: Readonly<LeakOptions> = {
   allowForcedGc: false,
   forcedGcIntervalMs: 30_000,
   snapshotSpacingMs: 30_000,
+  confirmSnapshots: false,
 };
 
 export interface LeakVerdict {

@@ -11,10 +11,13 @@ import { parseOptions, untilStopped } from '../runtime';
 import type { Command } from './command';
 import type { Limits } from '../../shared/alert-model';
 import { parseLimitFlag, readLimitsFile } from '../../monitor/alerts/limits';
-import { alertLine, leakLine } from '../../monitor/alerts/watch-output';
+import type { LeakSnapshotSeries } from '../../shared/alert-model';
+import { alertLine, leakLine, seriesFailureLine } from '../../monitor/alerts/watch-output';
+import { LEAK_FLAGS, LEAK_FLAGS_HELP, leakOptionsFromFlags } from './watch-leak-flags';
 
 const usage = `Usage: resdash watch TARGET [--interval 1s] [--duration 10s] [--json] [--enable-inspector]
                      [--limit NAME=VALUE]... [--limits FILE.json] [--record]
+                     [--allow-gc [--gc-interval D]] [--allow-snapshots [--snapshot-spacing D] [--yes]]
 
 Attaches to a Node.js process and prints one line per sample until Ctrl-C or --duration.
 
@@ -30,10 +33,14 @@ Options:
                        cpu=90, eld=200ms, gc=100ms, pool=100 (percent); VALUE off disables it
   --limits FILE.json   limits from a file, e.g. {"rss": "512MB", "cpu": 90}
                        Alerts print as {"type":"alert",...} and leak verdicts as {"type":"leak",...}
+${LEAK_FLAGS_HELP}
   --record             also record the session to $RESDASH_DATA_DIR/recordings (default
                        ~/.resdash/recordings; see README "Recordings"); RESDASH_RECORD=1 does
                        the same. Without either, watch writes nothing to disk.
   -h, --help           show this help
+
+A leak verdict needs 6 post-GC heap points over at least 60 s; --allow-gc gets them on a
+quiet process, --allow-snapshots then names the class.
 
 Durations: 500ms, 1s, 2.5s, 2m, 1h (a bare number is milliseconds).`;
 
@@ -52,6 +59,7 @@ export const watchCommand: Command = {
         limit: { type: 'string', multiple: true },
         limits: { type: 'string' },
         record: { type: 'boolean' },
+        ...LEAK_FLAGS,
       },
       true,
     );
@@ -84,6 +92,7 @@ export const watchCommand: Command = {
     const limits: Partial<Limits> = values.limits ? await readLimitsFile(values.limits) : {};
     for (const flag of values.limit ?? []) Object.assign(limits, parseLimitFlag(flag));
 
+    const leakOptions = leakOptionsFromFlags(values);
     const record = values.record === true || envFlag('RESDASH_RECORD');
 
     // A terminal watch writes nothing to disk unless asked (README "Recordings").
@@ -161,6 +170,7 @@ export const watchCommand: Command = {
       }
 
       let leakState: string | null = null;
+      let series: LeakSnapshotSeries | null = null;
       unsubscribe.push(
         monitor.on('alert', (e) => {
           // Pool and class names are the target's text: no control characters on a terminal.
@@ -171,8 +181,14 @@ export const watchCommand: Command = {
           const line = leakLine(v, values.json === true, leakState);
           leakState = v.state;
           if (line !== null) io.out(printable(line));
+          const failed = seriesFailureLine(v.snapshots, series, YES_HINT);
+          series = v.snapshots;
+          if (failed !== null) io.err(printable(failed));
         }),
       );
+      if (leakOptions !== null) {
+        await monitor.setLeakOptions({ targetId: attached.id, options: leakOptions }).catch(lostOr);
+      }
       if (Object.keys(limits).length > 0) {
         await monitor
           .setLimits({ targetId: attached.id, limits: limits as Record<string, number | null> })
@@ -217,6 +233,8 @@ function lostError(t: TargetInfo): MonitorError {
     `${t.title} (pid ${t.pid ?? '?'}, port ${t.port}) detached. ${reason}`,
   );
 }
+
+const YES_HINT = 'Run watch again with --yes to take them anyway.';
 
 /** A yes/no environment variable: 1/true/yes or 0/false/no (unset or empty: no). */
 function envFlag(name: string): boolean {

@@ -39,6 +39,7 @@ const LEAK_OPTION_KEYS = {
   allowForcedGc: 'boolean',
   forcedGcIntervalMs: 'number',
   snapshotSpacingMs: 'number',
+  confirmSnapshots: 'boolean',
 } as const;
 
 export function validateLeakOptions(value: unknown): Partial<LeakOptions> {
