@@ -40,8 +40,9 @@ import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
 import { poolHistory, runEmergencyCleanup, toCleanupStats } from './pools/requests';
 import type { MonitorOptions } from './monitor-options';
+import { EVENT_LOG_FEATURE, type EventLogFeature } from './report/event-log';
 import { ReportRequests } from './report/report-requests';
-import type { ExportReportArgs, RecordedEvent } from '../shared/report-model';
+import type { ExportReportArgs } from '../shared/report-model';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
 import { HeapToolsRequests } from './heap-tools/requests';
 import { AnalysisRequests } from './snapshots/analysis/requests';
@@ -98,12 +99,12 @@ export class ResourceManager implements Monitor {
       {
         get: (targetId) => {
           const s = this.#session(targetId);
-          const rec = s.features.find((f) => f.name === 'recording') as
-            (SessionFeature & { events(): RecordedEvent[] }) | undefined;
+          const log = s.features.find((f) => f.name === EVENT_LOG_FEATURE) as
+            EventLogFeature | undefined;
           return {
             info: { ...s.info, warnings: [...s.info.warnings] },
             samples: (fromMs, toMs) => s.history.query({ fromMs, toMs }),
-            events: () => rec?.events() ?? [],
+            events: () => log?.events() ?? [],
           };
         },
         addOffline: (info, samples) => this.#addOfflineTarget(info, samples),

@@ -33,6 +33,8 @@ export interface ReportKpis {
 export interface ReportRecommendation {
   severity: 'info' | 'warning' | 'critical';
   text: string;
+  /** The dashboard's rule it comes from (or overlaps), e.g. 'pool-saturated'. */
+  rule?: string;
 }
 
 export interface ReportData {

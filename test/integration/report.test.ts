@@ -153,4 +153,42 @@ describe('report', () => {
     expect(data.target.pid).toBe(fixture.pid);
     expect(data.kpis.sampleCount).toBeGreaterThanOrEqual(2);
   });
+
+  it('a live report carries the pools and alerts the dashboard saw (one truth)', async () => {
+    const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
+    f.command('load 10');
+    await f.waitFor(/^loaded 10/m);
+    const out = path.join(dir, 'live-pools.json');
+    const r = resdash([
+      'report',
+      `:${f.port}`,
+      '--duration',
+      '4s',
+      '--interval',
+      '250ms',
+      '--json',
+      '-o',
+      out,
+    ]);
+    expect(r.stderr).not.toMatch(/\(MONITOR_ERR/);
+    expect(r.status).toBe(0);
+    const data = JSON.parse(await readFile(out, 'utf8')) as ReportData;
+    const reads = data.events.pools ?? [];
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    const names = new Set(
+      reads
+        .flatMap((e) => (e.data as { samples: { pools: { name: string }[] }[] }).samples)
+        .flatMap((s) => s.pools.map((p) => p.name)),
+    );
+    expect(names).toContain('upstream');
+    const raised = (data.events.alert ?? []).filter(
+      (e) => (e.data as { change: string; alert: { rule: string } }).change === 'raised',
+    );
+    expect(raised.map((e) => (e.data as { alert: { rule: string } }).alert.rule)).toContain(
+      'pool-saturation',
+    );
+    const text = data.recommendations.map((x) => x.text).join('\n');
+    expect(text).toMatch(/alert\(s\) fired in this range/);
+    expect(text).not.toMatch(/No resource problem stands out/);
+  });
 });

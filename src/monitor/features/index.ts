@@ -5,9 +5,11 @@ import { recordingFeature } from '../recording/recording-feature';
 import { createAlertsFeature } from '../alerts/alerts-feature';
 import { createLeaksFeature } from '../leaks/leaks-feature';
 import { createPoolsFeature } from '../pools/pools-feature';
+import { eventLogFeature } from '../report/event-log';
 import type { SessionFeatureFactory } from './session-feature';
 
 export const defaultFeatures: SessionFeatureFactory[] = [
+  eventLogFeature, // every per-target event in memory, bounded (live reports read it)
   recordingFeature, // every session to disk, crash-safe (off with recording: false)
   createHeapToolsFeature(), // forced GC, heap snapshots, allocation sampling
   (ctx) => createAlertsFeature(ctx), // limits and alerts

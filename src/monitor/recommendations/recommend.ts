@@ -17,6 +17,8 @@ export interface RecommendInput {
   alerts: readonly Alert[];
   leak: LeakVerdict | null;
   limits: Limits | null;
+  /** How far back from nowMs samples and pool reads count (default RECENT_MS); a report passes its range. */
+  windowMs?: number;
 }
 
 export const RECENT_MS = 5 * 60_000;
@@ -27,7 +29,7 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const add = (r: Omit<Recommendation, 'id' | 'targetId'>, key: string): void => {
     out.push({ id: `${input.targetId}:${r.rule}:${key}`, targetId: input.targetId, ...r });
   };
-  const since = input.nowMs - RECENT_MS;
+  const since = input.nowMs - (input.windowMs ?? RECENT_MS);
   // Samples paused by our own snapshot, GC or allocation sampling are not the target's.
   const samples = input.samples.filter((s) => s.timestampMs >= since && !s.ownPause);
   const pools = input.pools.filter((p) => p.timestampMs >= since);

@@ -11,6 +11,7 @@ import { EVENT_NAMES, type EventName } from '../../shared/contract';
 import type { Sample, TargetInfo } from '../../shared/model';
 import type { RecordedEvent } from '../../shared/report-model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { NOT_TARGET_EVENTS } from '../report/event-log';
 import type { RecordingOptions } from './recording-options';
 
 export type { RecordingOptions } from './recording-options';
@@ -25,8 +26,6 @@ import { RecordingWriter } from './writer';
 
 export const RECORDING_FEATURE = 'recording';
 export const DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
-const MAX_EVENTS_IN_MEMORY = 5_000;
-const NOT_RECORDED: ReadonlySet<EventName> = new Set<EventName>(['samples', 'targets']);
 
 /** Recordings live in the recordings/ folder of the data dir shared with the snapshot library. */
 export function defaultDataDir(root?: string): string {
@@ -79,7 +78,6 @@ export class RecordingFeature implements SessionFeature {
   readonly name = RECORDING_FEATURE;
   readonly path: string;
   readonly #writer: RecordingWriter;
-  readonly #events: RecordedEvent[] = [];
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -113,18 +111,13 @@ export class RecordingFeature implements SessionFeature {
       );
     }
     for (const event of EVENT_NAMES) {
-      if (NOT_RECORDED.has(event)) continue;
+      if (NOT_TARGET_EVENTS.has(event)) continue;
       this.#unsubscribe.push(ctx.on(event, (payload) => this.#onEvent(event, payload)));
     }
   }
 
   onSample(sample: Sample): void {
     this.#writer.write(encodeSample(sample));
-  }
-
-  /** This session's events so far (bounded), oldest first. */
-  events(): RecordedEvent[] {
-    return [...this.#events];
   }
 
   get lastError(): Error | null {
@@ -150,8 +143,6 @@ export class RecordingFeature implements SessionFeature {
     if (!payload || typeof payload !== 'object') return;
     if ((payload as { targetId?: unknown }).targetId !== this.ctx.targetId) return;
     const rec: RecordedEvent = { type: event, atMs: this.ctx.now(), data: payload };
-    this.#events.push(rec);
-    if (this.#events.length > MAX_EVENTS_IN_MEMORY) this.#events.shift();
     this.#writer.write(encodeLine(rec));
   }
 }
@@ -162,9 +153,4 @@ export function recordingFeature(ctx: SessionContext): RecordingFeature | null {
   if (options === false) return null;
   const dataDir = options?.dataDir ?? defaultDataDir(ctx.monitorOptions.dataDir);
   return new RecordingFeature(ctx, { ...options, dataDir });
-}
-
-/** Events of a session known to the recording feature or an opened recording. */
-export interface EventSource {
-  events(): RecordedEvent[];
 }

@@ -9,6 +9,9 @@ import type {
   ReportKpis,
   ReportRecommendation,
 } from '../../shared/report-model';
+import type { Alert, LeakVerdict, Recommendation } from '../../shared/alert-model';
+import type { PoolSample } from '../../shared/pool-model';
+import { recommend as recommendFromRules } from '../recommendations/recommend';
 
 /** Points per chart: far more than a printed page resolves. */
 export const REPORT_MAX_POINTS = 600;
@@ -75,7 +78,82 @@ export function computeKpis(samples: readonly Sample[], spanMs: number): ReportK
 
 const MB = 1024 * 1024;
 
+/**
+ * The report's recommendations: first the dashboard's (recommendations/recommend.ts, the
+ * same rules and sentences, over the range's samples, pool reads, alerts and leak
+ * verdict), then the range summary's own lines for what those rules did not cover.
+ */
 export function recommend(
+  samples: readonly Sample[],
+  kpis: ReportKpis,
+  events: Record<string, RecordedEvent[]>,
+  context: { targetId: string; fromMs: number; toMs: number } = {
+    targetId: '',
+    fromMs: samples[0]?.timestampMs ?? 0,
+    toMs: samples[samples.length - 1]?.timestampMs ?? 0,
+  },
+): ReportRecommendation[] {
+  const dashboard = dashboardRecommendations(samples, events, context);
+  const covered = new Set(dashboard.map((r) => r.rule));
+  const out: ReportRecommendation[] = dashboard.map((r) => ({
+    severity: r.severity,
+    text: r.message,
+    rule: r.rule,
+  }));
+  const summary = rangeSummary(samples, kpis, events).filter(
+    (r) => !r.rule || !covered.has(r.rule),
+  );
+  out.push(...summary);
+  if (out.length === 0)
+    out.push({ severity: 'info', text: 'No resource problem stands out in this range.' });
+  return out;
+}
+
+/** The dashboard's rules over a recorded or live range (events as the session emitted them). */
+function dashboardRecommendations(
+  samples: readonly Sample[],
+  events: Record<string, RecordedEvent[]>,
+  context: { targetId: string; fromMs: number; toMs: number },
+): Recommendation[] {
+  const pools: PoolSample[] = [];
+  for (const e of events.pools ?? []) {
+    const list = (e.data as { samples?: unknown } | null)?.samples;
+    if (!Array.isArray(list)) continue;
+    for (const p of list as PoolSample[]) {
+      if (p && typeof p.timestampMs === 'number' && Array.isArray(p.pools)) pools.push(p);
+    }
+  }
+  // The last state of each alert seen in the range.
+  const alerts = new Map<string, Alert>();
+  for (const e of events.alert ?? []) {
+    const a = (e.data as { alert?: Alert } | null)?.alert;
+    if (a && typeof a.id === 'string' && typeof a.rule === 'string') alerts.set(a.id, a);
+  }
+  const leakEvents = events.leak ?? [];
+  const lastLeak = leakEvents[leakEvents.length - 1]?.data as LeakVerdict | undefined;
+  const leak =
+    lastLeak && typeof lastLeak.state === 'string' && typeof lastLeak.sentence === 'string'
+      ? lastLeak
+      : null;
+  try {
+    return recommendFromRules({
+      targetId: context.targetId,
+      nowMs: context.toMs,
+      windowMs: Math.max(0, context.toMs - context.fromMs),
+      samples,
+      pools,
+      alerts: [...alerts.values()],
+      leak,
+      limits: null,
+    });
+  } catch {
+    // A damaged recording's event: the range summary below still stands.
+    return [];
+  }
+}
+
+/** Lines about the range as a whole (peaks, late samples, counts of alerts and suspicions). */
+function rangeSummary(
   samples: readonly Sample[],
   kpis: ReportKpis,
   events: Record<string, RecordedEvent[]>,
@@ -85,11 +163,13 @@ export function recommend(
     const ratio = kpis.peakHeapUsedBytes / kpis.heapLimitBytes;
     if (ratio >= 0.9)
       out.push({
+        rule: 'heap-near-limit',
         severity: 'critical',
         text: `Heap used peaked at ${(ratio * 100).toFixed(0)} % of the heap limit: the process is close to an out-of-memory crash. Find what holds memory (heap snapshot diff) or raise --max-old-space-size.`,
       });
     else if (ratio >= 0.8)
       out.push({
+        rule: 'heap-near-limit',
         severity: 'warning',
         text: `Heap used peaked at ${(ratio * 100).toFixed(0)} % of the heap limit. Watch the trend after GCs.`,
       });
@@ -107,16 +187,19 @@ export function recommend(
   }
   if (kpis.eventLoopDelayP99MaxMs !== null && kpis.eventLoopDelayP99MaxMs >= 100)
     out.push({
+      rule: 'event-loop-slow',
       severity: 'warning',
       text: `Event-loop delay p99 reached ${kpis.eventLoopDelayP99MaxMs.toFixed(0)} ms: something blocks the loop (sync I/O, JSON of large bodies, CPU-heavy code). Profile the CPU during the spikes.`,
     });
   if (kpis.avgCpuPercent !== null && kpis.avgCpuPercent >= 80)
     out.push({
+      rule: 'cpu-busy',
       severity: 'warning',
       text: `CPU averaged ${kpis.avgCpuPercent.toFixed(0)} % of a core: the process is CPU-bound; consider worker threads or more instances.`,
     });
   if (kpis.gcTimeRatio !== null && kpis.gcTimeRatio >= 0.05)
     out.push({
+      rule: 'gc-heavy',
       severity: 'warning',
       text: `Garbage collection took ${(kpis.gcTimeRatio * 100).toFixed(1)} % of the time: reduce allocation churn or pool hot objects.`,
     });
@@ -139,8 +222,6 @@ export function recommend(
   ).length;
   if (alerts > 0)
     out.push({ severity: 'info', text: `${alerts} alert(s) fired in this range: see "Alerts".` });
-  if (out.length === 0)
-    out.push({ severity: 'info', text: 'No resource problem stands out in this range.' });
   return out;
 }
 
@@ -182,6 +263,7 @@ export function buildReport(input: ReportInput): ReportData {
       inRange.filter((s) => !s.ownPause),
       kpis,
       events,
+      { targetId: input.target.id, fromMs, toMs },
     ),
   };
 }

@@ -104,12 +104,52 @@ describe('report', () => {
     expect(data.kpis.lateSamples).toBe(1);
     expect(data.kpis.eventLoopDelayP99MaxMs).toBe(250);
     const text = data.recommendations.map((r) => `${r.severity}: ${r.text}`).join('\n');
-    expect(text).toMatch(/critical: Heap used peaked at 98 %/);
+    // The dashboard's rule and sentence, not a second wording of the same finding.
+    expect(text).toMatch(/critical: Heap used is 215.0 MB, 98 % of V8's limit/);
+    expect(text).not.toMatch(/Heap used peaked/);
     expect(text).toMatch(/warning: Heap used grew/);
     expect(text).toMatch(/warning: Event-loop delay p99 reached 250 ms/);
     expect(text).toMatch(/A leak was suspected 1 time/);
     expect(text).toMatch(/1 alert\(s\) fired/); // the event outside the range is not counted
     expect(Object.keys(data.events).sort()).toEqual(['alert', 'leak', 'pools', 'someFutureEvent']);
+  });
+
+  it("carries the dashboard's recommendations: a saturated pool in the range is named (one truth)", () => {
+    const reads: RecordedEvent[] = Array.from({ length: 10 }, (_, i) => ({
+      type: 'pools',
+      atMs: i * 4_000,
+      data: {
+        targetId: 'target-1',
+        samples: [
+          {
+            timestampMs: i * 4_000,
+            pools: [
+              {
+                name: 'db',
+                kind: 'pg',
+                source: 'agent',
+                size: 4,
+                max: 4,
+                inUse: 4,
+                idle: 0,
+                waiting: 6,
+              },
+            ],
+          },
+        ],
+      },
+    }));
+    const d = buildReport({
+      target,
+      samples: samples.map((s) => ({ ...s, heapUsedBytes: 20 * 2 ** 20 })),
+      events: reads,
+      fromMs: 0,
+      toMs: 39_000,
+      source: { kind: 'live' },
+    });
+    const recs = d.recommendations;
+    expect(recs.find((r) => r.rule === 'pool-saturated')?.text).toMatch(/Pool db was .*saturated/);
+    expect(recs.map((r) => r.text)).not.toContain('No resource problem stands out in this range.');
   });
 
   it('downsamples long ranges and keeps the first and last sample', () => {
