@@ -100,11 +100,6 @@ export const METRICS = {
     type: 'gauge',
     help: 'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
   },
-  activeResourcesTotal: {
-    name: 'nodejs_active_resources_total',
-    type: 'gauge',
-    help: 'Total number of active resources.',
-  },
   gc: {
     name: 'nodejs_gc_duration_seconds',
     type: 'summary',
@@ -367,13 +362,10 @@ function buildFamilies(
       put(M.elu, base, s.eventLoopUtilization);
       put(M.openFds, base, s.openFds);
       put(M.threads, base, s.threads);
-      if (s.activeResources) {
-        let total = 0;
-        for (const [type, n] of Object.entries(s.activeResources)) {
-          put(M.activeResources, { ...base, type }, n);
-          total += n;
-        }
-        put(M.activeResourcesTotal, base, total);
+      // No separate total: a gauge named *_total is a counter to Prometheus (promtool
+      // flags it); sum by (target) (nodejs_active_resources) is the total.
+      for (const [type, n] of Object.entries(s.activeResources ?? {})) {
+        put(M.activeResources, { ...base, type }, n);
       }
     }
     if (st) {
