@@ -26,7 +26,7 @@ describe.runIf(process.platform === 'linux')('startPipeReader', () => {
     const acks: Array<() => void> = [];
     let acking = false;
     reader.onData = (chunk, ack) => {
-      pieces.push(chunk);
+      pieces.push(Buffer.from(chunk)); // its slot is reused once acknowledged
       if (acking) ack();
       else acks.push(ack);
     };
