@@ -216,8 +216,9 @@ export class MetricsExporter {
   async listen(host: string, port: number): Promise<MetricsStatus> {
     const v = validateMetricsListen(host, port);
     if (this.#server) await this.close();
-    let boundPort = v.port;
     const server = createServer((req, res) => {
+      // The port actually bound (listen(0) picks one), read per request.
+      const boundPort = (server.address() as AddressInfo | null)?.port ?? -1;
       if (!isAllowedMetricsHost(req.headers.host, boundPort)) {
         // No data for a name we do not answer to (421: this server is not that host).
         res
@@ -269,7 +270,6 @@ export class MetricsExporter {
     });
     this.#server = server;
     const actual = (server.address() as AddressInfo).port;
-    boundPort = actual;
     const hostInUrl = v.host.includes(':') ? `[${v.host}]` : v.host;
     this.#status = {
       listening: true,
