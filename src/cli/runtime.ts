@@ -6,9 +6,13 @@ import { ErrorCodes, MonitorError } from '../shared/errors';
 
 export type OwnedMonitor = MonitorApi & { dispose(): Promise<void> };
 
-export async function openMonitor(): Promise<OwnedMonitor> {
+/**
+ * Records its sessions only when asked: serve and record do; the one-shot commands (gc,
+ * snapshot, allocations, cleanup, list) must not leave a recording behind per run.
+ */
+export async function openMonitor(options: { record?: boolean } = {}): Promise<OwnedMonitor> {
   const { createMonitor } = await import('../monitor/index');
-  return createMonitor();
+  return createMonitor(options.record ? {} : { recording: false });
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

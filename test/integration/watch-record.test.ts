@@ -41,6 +41,20 @@ describe('resdash watch and recordings', () => {
     expect(readdirSync(dir)).toEqual([]); // nothing else either
   });
 
+  it('the one-shot commands (gc, allocations, list) leave no recording behind', async () => {
+    const f = await startFixture('idle.js');
+    const dir = dataDir();
+    for (const args of [
+      ['gc', `:${f.port}`, '--json'],
+      ['allocations', `:${f.port}`, '--duration', '300ms', '--json'],
+      ['list', '--json'],
+    ]) {
+      const run = await resdash(args, { RESDASH_DATA_DIR: dir, RESDASH_RECORD: undefined });
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+    }
+    expect(recordings(dir)).toEqual([]);
+  });
+
   it.each([
     ['--record', ['--record'], {}],
     ['RESDASH_RECORD=1', [], { RESDASH_RECORD: '1' }],

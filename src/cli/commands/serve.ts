@@ -86,7 +86,7 @@ export const serveCommand: Command = {
     const rendererDir = path.resolve(values['renderer-dir'] ?? DEFAULT_RENDERER_DIR);
     ensureRenderer(rendererDir, io);
 
-    const monitor = await openMonitor();
+    const monitor = await openMonitor({ record: true });
     let server: Awaited<ReturnType<typeof startServer>> | null = null;
     try {
       server = await startServer({ monitor, port, rendererDir });
