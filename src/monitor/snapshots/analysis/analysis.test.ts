@@ -356,6 +356,47 @@ describe('diff', () => {
     expect(d.warnings).toEqual([]);
   });
 
+  it('an id that changed class is a removed object and an added one (V8 reused a dead id)', () => {
+    const before = new SnapshotBuilder();
+    const keep = before.node({ name: 'Keep', id: 101, selfSize: 10 });
+    before.rootEdge(keep).rootEdge(before.node({ name: 'Request', id: 103, selfSize: 20 }));
+    const after = new SnapshotBuilder();
+    const keep2 = after.node({ name: 'Keep', id: 101, selfSize: 10 });
+    after.rootEdge(keep2).rootEdge(after.node({ name: 'Response', id: 103, selfSize: 8 }));
+    const d = diffSides(side(before), side(after));
+    const by = Object.fromEntries(d.perConstructor.map((c) => [c.name, c]));
+    expect(by.Request).toMatchObject({ addedCount: 0, removedCount: 1, countDelta: -1 });
+    expect(by.Response).toMatchObject({ addedCount: 1, removedCount: 0, countDelta: 1 });
+    expect(by.Keep).toBeUndefined();
+    expect(d.totals).toEqual({ addedCount: 1, removedCount: 1, sizeDeltaBytes: -12 });
+    expect(d.newObjects).toEqual([
+      { name: 'Response', count: 1, nodeIds: [103], truncated: false },
+    ]);
+    expect(d.warnings).toEqual([]);
+  });
+
+  it('refuses snapshots whose ids were renumbered (an inspector session ended between them)', () => {
+    // Same ids on both sides, but a third of them name objects of another class now.
+    const before = new SnapshotBuilder();
+    const after = new SnapshotBuilder();
+    for (let i = 0; i < 300; i++) {
+      const id = 101 + 2 * i;
+      before.rootEdge(before.node({ name: i % 3 === 0 ? 'Order' : 'Item', id, selfSize: 10 }));
+      after.rootEdge(after.node({ name: i % 3 === 1 ? 'Order' : 'Item', id, selfSize: 10 }));
+    }
+    expect(() => diffSides(side(before), side(after))).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.SNAPSHOT_MISMATCH,
+        message: expect.stringMatching(/renumbered.*inspector session ends/),
+      }),
+    );
+    const forced = diffSides(side(before), side(after), { force: true });
+    // 300 planted objects and the synthetic root (id 1) on both sides.
+    expect(forced.warnings.join(' ')).toMatch(/200 of 301 objects/);
+    // Counts per class do not depend on ids: still right.
+    expect(forced.perConstructor.every((c) => c.countDelta === 0)).toBe(true);
+  });
+
   it('refuses snapshots of different processes (F22), or warns with force', () => {
     const one = new SnapshotBuilder();
     one.rootEdge(one.node({ name: 'A', id: 100_001 }));
