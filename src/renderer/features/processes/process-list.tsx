@@ -12,13 +12,14 @@ import {
   startDemo,
 } from '../../commands';
 import { formatAgo } from '../../components/format';
-import { usePolling } from '../../components/hooks';
+import { useElementWidth, usePolling } from '../../components/hooks';
 import { actions } from '../../store/actions';
 import { AlertBadge } from '../alerts/alert-badge';
 import { processSelectors } from '../../store/processes-slice';
 import { dashboardStore, useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
 import { uiSelectors } from '../../store/ui-slice';
+import { commandCharsFor, shortenCommand } from './command-line';
 
 const POLL_MS = 3_000;
 
@@ -121,11 +122,13 @@ function ProcessRow({ p, nowMs }: { p: DiscoveredProcess; nowMs: number }) {
         (id) => s.targets[id]?.pid === p.pid && s.targets[id]?.status !== 'detached',
       ),
   );
+  // Cut in the middle to the row's width: the executable and the script stay visible.
+  const [mainRef, mainWidth] = useElementWidth<HTMLDivElement>();
   return (
     <li className="row process-row" data-testid={`process-row-${p.pid}`}>
-      <div className="row-main static">
-        <span className="row-title command" title={p.command}>
-          {p.command}
+      <div ref={mainRef} className="row-main static">
+        <span className="row-title command" title={p.command} data-testid={`command-${p.pid}`}>
+          {shortenCommand(p.command, commandCharsFor(mainWidth))}
         </span>
         <span className="row-sub">
           PID {p.pid} · started {formatAgo(p.startTimeMs, nowMs)} · <InspectorText p={p} />
