@@ -9,7 +9,7 @@ import {
   type AgentPoolStats,
   type CustomPool,
   type CustomPoolStats,
-} from './types';
+} from './types.js';
 
 type Obj = Record<PropertyKey, unknown>;
 
@@ -45,8 +45,10 @@ export function detectKind(pool: unknown): AgentPoolKind {
   if (isObj(pool.sockets) && isObj(pool.freeSockets) && isObj(pool.requests)) return 'http-agent';
   if (isFn(pool.dispatch) && 'stats' in pool) {
     const stats = pool.stats;
-    if (isObj(stats) && typeof stats.connected === 'number') {
-      return typeof stats.free === 'number' ? 'undici-pool' : 'unknown';
+    // PoolStats (Pool, BalancedPool) or ClientStats (a Client: a pool of one connection);
+    // an Agent's stats are keyed by origin instead.
+    if (isObj(stats) && typeof stats.size === 'number' && typeof stats.running === 'number') {
+      return 'undici-pool';
     }
     if (isObj(stats)) return 'undici-agent';
   }
@@ -112,7 +114,8 @@ function fromUndiciStats(stats: Obj): {
   idle: number;
   waiting: number;
 } {
-  const connected = count(stats.connected);
+  // ClientStats.connected is a boolean (its one connection), PoolStats' a count.
+  const connected = stats.connected === true ? 1 : count(stats.connected);
   if (typeof stats.free === 'number') {
     // PoolStats: free clients are connected and idle; queued requests wait for a client.
     const idle = Math.min(connected, count(stats.free));
@@ -125,7 +128,9 @@ function fromUndiciStats(stats: Obj): {
 
 function readUndiciPool(pool: Obj, max: number | null): Counters {
   const stats = pool.stats as Obj;
-  return { ...fromUndiciStats(stats), max: max ?? limit(symbolProp(pool, 'connections')) };
+  // A Client on its own is one connection.
+  const own = limit(symbolProp(pool, 'connections')) ?? (typeof stats.free === 'number' ? null : 1);
+  return { ...fromUndiciStats(stats), max: max ?? own };
 }
 
 function readUndiciAgent(agent: Obj, maxOrigins: number): Counters {

@@ -86,9 +86,17 @@ export interface CustomPoolStats {
  */
 export const POOL_STATS = Symbol.for('resdash.pool.stats.v1');
 export const POOL_RELEASE_IDLE = Symbol.for('resdash.pool.releaseIdle.v1');
+/**
+ * A tracked pool built on another library's pool (the object pool on generic-pool) may
+ * return that inner pool from a method under this key: the dashboard, which also finds
+ * pools by itself, then shows the tracked one only.
+ */
+export const POOL_INNER = Symbol.for('resdash.pool.inner.v1');
 
 export interface CustomPool {
   [POOL_STATS](): CustomPoolStats;
   /** Releases idle resources; resolves to how many. */
   [POOL_RELEASE_IDLE]?(): number | Promise<number>;
+  /** The pools this one is built on, to be shown as this one only. */
+  [POOL_INNER]?(): readonly object[];
 }
