@@ -17,7 +17,7 @@ import { connectToTarget } from './inspector/connect';
 import { DisposableStore, disposalStats, type DisposalStats } from './lifecycle/disposable';
 import type { MonitorOptions } from './monitor-options';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools/pools-feature-api';
-import { poolHistory, runEmergencyCleanup, toCleanupStats } from './pools/requests';
+import { poolHistory, rescanPools, runEmergencyCleanup, toCleanupStats } from './pools/requests';
 import { EVENT_LOG_FEATURE, type EventLogFeature } from './report/event-log';
 import { ReportRequests } from './report/report-requests';
 import { DEFAULT_BATCH_INTERVAL_MS, EventHub } from './sessions/event-hub';
@@ -161,6 +161,9 @@ export class ResourceManager implements Monitor {
     const { context, feature } = this.#pools(argsObject(args).targetId);
     return runEmergencyCleanup(context, feature);
   }
+
+  rescanPools = async (a: RequestArgs<'rescanPools'>) =>
+    rescanPools(this.#pools(argsObject(a).targetId).feature);
 
   async getCleanupStats(): Promise<CleanupStats> {
     return toCleanupStats(this.cleanupStats());

@@ -2,7 +2,12 @@
 // bridge, the renderer). Main, preload, server and renderer derive their types from
 // these two maps, so they cannot drift.
 import type { SerializedError } from './errors';
-import type { CleanupStats, EmergencyCleanupResult, PoolSample } from './pool-model';
+import type {
+  CleanupStats,
+  EmergencyCleanupResult,
+  PoolDiscoveryResult,
+  PoolSample,
+} from './pool-model';
 import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
 import type {
   Alert,
@@ -164,6 +169,8 @@ export interface Requests {
   emergencyCleanup: { args: { targetId: TargetId }; result: EmergencyCleanupResult };
   /** The dashboard's own detaches and probe removals that succeeded. */
   getCleanupStats: { args: Record<string, never>; result: CleanupStats };
+  /** Looks for pools made without the agent again (searches the heap: the target pauses). */
+  rescanPools: { args: { targetId: TargetId }; result: PoolDiscoveryResult };
 }
 
 export type RequestName = keyof Requests;
@@ -231,6 +238,7 @@ export const REQUEST_NAMES = [
   'getPools',
   'emergencyCleanup',
   'getCleanupStats',
+  'rescanPools',
   'analyzeSnapshot',
   'snapshotRetainerPath',
   'diffSnapshots',

@@ -25,8 +25,11 @@ export const POOL_KINDS: readonly PoolKind[] = [
   'unknown',
 ];
 
-/** Where a pool's figures came from. */
-export type PoolSource = 'agent' | 'global';
+/**
+ * Where a pool's figures came from: tracked with the agent's trackPool, one of the
+ * well-known global pools, or found in the target by the dashboard (no code change).
+ */
+export type PoolSource = 'agent' | 'global' | 'discovered';
 
 /** Per-origin figures of a multi-origin pool (http.Agent, undici Agent). */
 export interface PoolOriginStats {
@@ -97,6 +100,31 @@ export type PoolSaturation = 'ok' | 'busy' | 'saturated';
 
 /** The agent's registry key on globalThis (Symbol.for, shared across module copies). */
 export const POOL_REGISTRY_KEY = 'resdash.pools.v1';
+
+/**
+ * Where the dashboard keeps what it found in a target without the agent (discovered
+ * pools as WeakRefs, the hooks it installed), under Symbol.for; removed on detach.
+ */
+export const POOL_DISCOVERY_KEY = 'resdash.discovered.v1';
+
+/** What one discovery pass (at attach, or a rescanPools request) did. */
+export interface PoolDiscoveryResult {
+  targetId: TargetId;
+  /** Discovered pools alive in the target now (before tracked and global ones are set apart). */
+  discovered: number;
+  /** Libraries whose acquire path is hooked, so pools made later register on first use. */
+  hooked: string[];
+  /** True when this pass searched the heap for existing pools (Runtime.queryObjects). */
+  heapSearched: boolean;
+  /** How long the heap search took as seen from the dashboard (the target is paused meanwhile). */
+  heapSearchMs: number | null;
+  /** The target's used heap when the pass started (Runtime.getHeapUsage), when known. */
+  heapUsedBytes: number | null;
+  /** Whole pass, ms. */
+  durationMs: number;
+  /** Why the heap was not searched, or what failed. Plain text. */
+  warning?: string;
+}
 
 /** What one pool's "release idle" did (emergency cleanup). */
 export interface PoolReleaseResult {

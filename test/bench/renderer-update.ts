@@ -91,6 +91,7 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     getPools: () => ok([]),
     emergencyCleanup: () => Promise.reject(new Error('not in this benchmark')),
     getCleanupStats: () => ok({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),
+    rescanPools: () => Promise.reject(new Error('not in this benchmark')),
     getLimits: () => Promise.reject(new Error('not in this benchmark')),
     setLimits: () => Promise.reject(new Error('not in this benchmark')),
     getAlerts: () => Promise.reject(new Error('not in this benchmark')),

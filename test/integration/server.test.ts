@@ -42,6 +42,7 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     getPools: notAttached,
     emergencyCleanup: notAttached,
     getCleanupStats: async () => ({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),
+    rescanPools: notAttached,
     // snapshot analysis
     analyzeSnapshot: notAttached,
     snapshotRetainerPath: notAttached,

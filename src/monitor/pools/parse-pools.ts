@@ -44,7 +44,7 @@ export function parsePoolStats(v: unknown): PoolStats | null {
   const p: PoolStats = {
     name: text(v.name),
     kind: kindOf(v.kind),
-    source: v.source === 'global' ? 'global' : 'agent',
+    source: v.source === 'global' || v.source === 'discovered' ? v.source : 'agent',
     size: count(v.size),
     max: limit(v.max),
     inUse: count(v.inUse),

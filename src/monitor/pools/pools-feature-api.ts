@@ -1,7 +1,7 @@
 // What other features (alerts, recommendations) may read from a session's pool
 // feature: `ctx.feature<PoolsFeature>(POOLS_FEATURE_NAME)`. The implementation lives in
 // ./pools-feature.ts; this file holds only the interface so importers stay light.
-import type { PoolReleaseResult, PoolSample } from '../../shared/pool-model';
+import type { PoolDiscoveryResult, PoolReleaseResult, PoolSample } from '../../shared/pool-model';
 import type { SessionFeature } from '../features/session-feature';
 
 export const POOLS_FEATURE_NAME = 'pools';
@@ -19,4 +19,11 @@ export interface PoolsFeature extends SessionFeature {
   waitingForMs(poolName: string): number;
   /** Asks every agent-tracked pool to release its idle resources (emergency cleanup). */
   releaseIdle(): Promise<PoolReleaseResult[]>;
+  /**
+   * Looks for pools made without the agent again, searching the heap whatever its size
+   * (the attach-time pass skips the search on a big heap). The target pauses meanwhile.
+   */
+  rescan(): Promise<PoolDiscoveryResult>;
+  /** The last discovery pass (at attach or a rescan), null before the first one ends. */
+  lastDiscovery(): PoolDiscoveryResult | null;
 }

@@ -90,4 +90,16 @@ describe('PoolsFeatureImpl', () => {
     expect(s.feature.history()).toHaveLength(3);
     expect(s.feature.history(3_000).map((x) => x.timestampMs)).toEqual([3_000, 4_000]);
   });
+
+  it('discovery: never started without a probe; a rescan of a paused target is refused', async () => {
+    const s = setup([]);
+    await new Promise((r) => setImmediate(r));
+    expect(s.calls()).toBe(0); // no probe: nothing sent at construction
+    expect(s.feature.lastDiscovery()).toBeNull();
+    s.info.status = 'paused';
+    await expect(s.feature.rescan()).rejects.toThrow(/paused/);
+    expect(s.calls()).toBe(0);
+    await s.feature.dispose(); // nothing installed: nothing to undo
+    expect(s.calls()).toBe(0);
+  });
 });

@@ -1,10 +1,19 @@
 // The 'pools' session feature: reads the target's pools at most once a second, riding
 // on the probe's one Runtime.evaluate per tick (its own evaluate only where there is no
 // probe: a paused target), keeps a bounded in-memory history, pushes each read as a
-// `pools` event, and runs the emergency cleanup.
-import type { PoolReleaseResult, PoolSample, PoolStats } from '../../shared/pool-model';
+// `pools` event, and runs the emergency cleanup. At attach (and on rescan) it runs the
+// pool discovery (./discovery.ts), whose finds the same per-tick read includes.
+import { ErrorCodes, MonitorError } from '../../shared/errors';
+import type {
+  PoolDiscoveryResult,
+  PoolReleaseResult,
+  PoolSample,
+  PoolStats,
+} from '../../shared/pool-model';
 import type { Sample } from '../../shared/model';
 import type { SessionContext } from '../features/session-feature';
+import type { SessionFeature } from '../features/session-feature';
+import { PoolDiscovery, type OwnPauseNotes } from './discovery';
 import { parsePoolRead, parseReleaseResults } from './parse-pools';
 import { POOLS_READ_SOURCE, POOLS_RELEASE_SOURCE } from './pool-read-source';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from './pools-feature-api';
@@ -15,12 +24,19 @@ export const POOL_READ_MIN_INTERVAL_MS = 1_000;
 export const POOL_HISTORY_CAP = 3_600;
 const READ_TIMEOUT_MS = 2_000;
 const RELEASE_TIMEOUT_MS = 15_000;
+/** The heap tools feature's name (heap-tools-feature.ts), which keeps our own pauses. */
+const HEAP_TOOLS = 'heap-tools';
 /** Global pools seen once stay listed (at zero) so their charts do not vanish. */
 const STICKY_GLOBALS_CAP = 8;
 
 export interface PoolsFeatureOptions {
   readMinIntervalMs?: number;
   historyCap?: number;
+  /**
+   * Discovery of pools made without the agent, at attach (where a probe is installed)
+   * and on rescan; false turns it off. heapSearchMaxBytes: see ./discovery.ts.
+   */
+  discovery?: false | { heapSearchMaxBytes?: number };
 }
 
 export class PoolsFeatureImpl implements PoolsFeature {
@@ -35,9 +51,22 @@ export class PoolsFeatureImpl implements PoolsFeature {
   #reading = false;
   #disposed = false;
   readonly #stopRiding: (() => void) | null;
+  readonly #discovery: PoolDiscovery | null;
 
   constructor(ctx: SessionContext, options: PoolsFeatureOptions = {}) {
     this.#ctx = ctx;
+    this.#discovery =
+      options.discovery === false
+        ? null
+        : new PoolDiscovery(ctx.client, ctx.targetId, {
+            now: ctx.now,
+            // The heap search is a pause of ours, like a forced GC (heap tools mark them).
+            pauses: () =>
+              ctx.feature<SessionFeature & { pauses?: OwnPauseNotes }>(HEAP_TOOLS)?.pauses,
+            ...(options.discovery?.heapSearchMaxBytes !== undefined
+              ? { heapSearchMaxBytes: options.discovery.heapSearchMaxBytes }
+              : {}),
+          });
     this.#minIntervalMs = options.readMinIntervalMs ?? POOL_READ_MIN_INTERVAL_MS;
     this.#cap = Math.max(1, options.historyCap ?? POOL_HISTORY_CAP);
     this.#stopRiding =
@@ -50,6 +79,8 @@ export class PoolsFeatureImpl implements PoolsFeature {
         },
         onValue: (value) => this.#store(value),
       }) ?? null;
+    // Only where the probe runs: a target paused in --inspect-brk is left alone.
+    if (ctx.probe && this.#discovery) void this.#discovery.run('auto').catch(() => undefined);
   }
 
   /** A little slack so a 1 s sampler is not skipped every other tick by jitter. */
@@ -148,10 +179,28 @@ export class PoolsFeatureImpl implements PoolsFeature {
     return parseReleaseResults(res.result.value);
   }
 
-  dispose(): void {
-    // Nothing was installed in the target: reads are stateless evaluates.
+  async rescan(): Promise<PoolDiscoveryResult> {
+    if (!this.#discovery) {
+      throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'Pool discovery is turned off.');
+    }
+    if (this.#ctx.info.status === 'paused') {
+      throw new MonitorError(
+        ErrorCodes.BAD_ARGUMENT,
+        'The target is paused (waiting in --inspect-brk): its pools cannot be searched yet.',
+      );
+    }
+    return this.#discovery.run('always');
+  }
+
+  lastDiscovery(): PoolDiscoveryResult | null {
+    return this.#discovery?.last ?? null;
+  }
+
+  async dispose(): Promise<void> {
+    // Reads are stateless evaluates; the discovery undoes its hooks and global (F13).
     this.#disposed = true;
     this.#stopRiding?.();
+    await this.#discovery?.dispose();
   }
 }
 

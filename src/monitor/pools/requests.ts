@@ -1,7 +1,12 @@
 // Request handlers for pools, emergency cleanup and the cleanup success rate. The
 // resource manager delegates to these with the session's context and pools feature.
 import { ErrorCodes, MonitorError } from '../../shared/errors';
-import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../../shared/pool-model';
+import type {
+  CleanupStats,
+  EmergencyCleanupResult,
+  PoolDiscoveryResult,
+  PoolSample,
+} from '../../shared/pool-model';
 import type { SessionContext } from '../features/session-feature';
 import type { DisposalStats } from '../lifecycle/disposable';
 import { emergencyCleanup } from './emergency-cleanup';
@@ -13,6 +18,11 @@ export function poolHistory(feature: PoolsFeature, args: unknown): PoolSample[] 
     throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'fromMs must be a finite number of ms.');
   }
   return feature.history(fromMs);
+}
+
+/** rescanPools: one discovery pass that searches the heap whatever its size. */
+export function rescanPools(feature: PoolsFeature): Promise<PoolDiscoveryResult> {
+  return feature.rescan();
 }
 
 export function runEmergencyCleanup(
