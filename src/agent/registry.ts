@@ -1,14 +1,14 @@
 // The registry on globalThis under a Symbol.for key, so every copy of the agent in a
 // process (two versions in node_modules, ESM and CJS) shares one, and the dashboard
 // reads it with one Runtime.evaluate: no port, no network.
-import { canReleaseIdle, detectKind, readPool, releaseIdle } from './adapters';
+import { canReleaseIdle, detectKind, readPool, releaseIdle } from './adapters.js';
 import type {
   AgentPoolKind,
   AgentPoolStats,
   AgentReleaseResult,
   ReadOptions,
   ReadResult,
-} from './types';
+} from './types.js';
 
 export const REGISTRY_KEY = Symbol.for('resdash.pools.v1');
 const UNDICI_GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
