@@ -25,8 +25,9 @@ import {
 
 /**
  * The attach-time pass searches the heap only up to this used size. Measured here
- * (npm run bench:pool-discovery) a search pauses the target about 6-8 times as long as
- * one forced GC: 0.45-0.6 s at 25-50 MB, 1.1 s at 100 MB, 2.4-4.6 s at 200 MB.
+ * (npm run bench:pool-discovery, medians on a busy 2-core machine) a search pauses the
+ * target 7-8 times as long as one forced GC: 0.45-0.6 s at 25-50 MB, 1.1 s at 100 MB,
+ * 2.3-3.4 s at 200 MB (a forced GC there: 0.29-0.51 s).
  */
 export const DEFAULT_HEAP_SEARCH_MAX_BYTES = 128 * 1024 * 1024;
 const INSTALL_TIMEOUT_MS = 5_000;
