@@ -7,6 +7,7 @@ import genericPool from 'generic-pool';
 import { releaseGenericPoolIdle } from '../agent/adapters';
 import type { Pool } from 'generic-pool';
 import {
+  POOL_INNER,
   POOL_RELEASE_IDLE,
   POOL_STATS,
   type CustomPool,
@@ -188,5 +189,10 @@ export class ObjectPool<T extends object> implements CustomPool {
 
   [POOL_RELEASE_IDLE](): Promise<number> {
     return this.releaseIdle();
+  }
+
+  /** The generic-pool inside: the dashboard shows this object pool, not it as well. */
+  [POOL_INNER](): readonly object[] {
+    return [this.#pool];
   }
 }

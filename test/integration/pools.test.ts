@@ -96,6 +96,22 @@ describe('pools read from a real process', () => {
     expect(evaluates.length).toBeLessThanOrEqual(samples - samplesBefore + 2);
   });
 
+  it('a tracked object pool is shown once: its inner generic-pool is not discovered beside it', async () => {
+    const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
+    const m = monitor();
+    const t = await m.attach({ port: f.port!, intervalMs: 250 });
+    const found = await m.rescanPools({ targetId: t.id });
+    expect(found.heapSearched).toBe(true);
+    const w = watchPools(m, t.id);
+    w.seen.length = 0;
+    const read = await w.until(
+      'a read after the rescan',
+      (s) => w.pool(s, 'scratch') !== undefined,
+    );
+    expect(read.pools.filter((p) => p.kind === 'generic-pool').map((p) => p.name)).toEqual([]);
+    expect(w.pool(read, 'scratch')).toMatchObject({ kind: 'object-pool', source: 'agent' });
+  });
+
   it('sees in use and waiting rise under load on the agent-published pools, then release', async () => {
     const f = await startFixture('pool-service.mjs', { nodeArgs: ['--import', 'tsx'] });
     const m = monitor();
