@@ -30,6 +30,15 @@ export const ErrorCodes = {
   ANALYSIS_FAILED: 'MONITOR_ERR_ANALYSIS_FAILED',
   /** --class / className names no class present in the snapshot. */
   CLASS_NOT_FOUND: 'MONITOR_ERR_CLASS_NOT_FOUND',
+  // Heap explorer (a snapshot kept open in its analysis process).
+  /** No object with that node id in the snapshot. */
+  EXPLORER_NODE_NOT_FOUND: 'MONITOR_ERR_EXPLORER_NODE_NOT_FOUND',
+  /** The explorer session was closed (by the user, or to make room for another): reopen. */
+  EXPLORER_CLOSED: 'MONITOR_ERR_EXPLORER_CLOSED',
+  /** The snapshot was deleted from the library while its explorer was open. */
+  EXPLORER_SNAPSHOT_DELETED: 'MONITOR_ERR_EXPLORER_SNAPSHOT_DELETED',
+  /** The analysis process holding the snapshot ended (crash, out of memory, killed): reopen. */
+  EXPLORER_PROCESS_DIED: 'MONITOR_ERR_EXPLORER_PROCESS_DIED',
   // Forced GC, heap snapshot capture, snapshot library, allocation sampling.
   /** A snapshot may not fit in memory or on disk (F14): ask the user, then send confirm: true. */
   CONFIRM_REQUIRED: 'MONITOR_ERR_CONFIRM_REQUIRED',

@@ -151,6 +151,96 @@ export type SnapshotRef =
 export interface AnalysisProgressEvent {
   /** The snapshot id or path being analysed (for a diff: the "after" one). */
   subject: string;
-  kind: 'analyze' | 'diff';
+  kind: 'analyze' | 'diff' | 'explore';
   progress: AnalysisProgress;
+}
+
+// ---- heap explorer: a snapshot kept open in its analysis process, queried page by page ----
+
+/** Rows per answer at most (every explorer answer is paged). */
+export const EXPLORER_MAX_PAGE = 200;
+/** Open snapshots per dashboard at most; opening another closes the least recently used. */
+export const EXPLORER_MAX_OPEN = 2;
+
+/** One object of the heap as the explorer shows it. Strings are hostile: text only. */
+export interface ExplorerNode {
+  /** V8's node id: "@id" in Chrome DevTools. */
+  nodeId: number;
+  /** Class name (DevTools grouping), capped at 200 characters. */
+  className: string;
+  /** The node's own name (for closures the function name), capped at 200 characters. */
+  name: string;
+  /** V8 node type: object, closure, string, array, hidden, synthetic, ... */
+  type: string;
+  /** Shallow size: the object's own bytes. */
+  selfBytes: number;
+  /** Retained size: what would be freed if this object were gone (0 when unreachable). */
+  retainedBytes: number;
+  /** Reachable from the GC roots through non-weak edges. */
+  reachable: boolean;
+  /** Edges on the shortest path from the root (weak edges skipped); null when unreachable. */
+  distance: number | null;
+  /** Children in the dominator tree (objects this one alone keeps alive). */
+  childCount: number;
+  /** Edges into this object, weak ones included. */
+  retainerCount: number;
+  /** For strings and numbers: a preview of the value, at most 200 characters. */
+  value?: string;
+}
+
+/** An edge into an object and the object it comes from (a row of the retainers view). */
+export interface ExplorerRetainer {
+  /** Property name, or the index for element / hidden edges. */
+  edgeName: string;
+  /** V8 edge type: property, element, context, internal, hidden, shortcut, weak. */
+  edgeType: string;
+  /** Weak edges do not keep the object alive. */
+  weak: boolean;
+  node: ExplorerNode;
+}
+
+export interface ExplorerPage<T> {
+  offset: number;
+  /** All rows there are (the page holds at most EXPLORER_MAX_PAGE of them). */
+  total: number;
+  rows: T[];
+}
+
+export interface ExplorerInstances extends ExplorerPage<ExplorerNode> {
+  className: string;
+  /** When asked for objects newer than a node id (a diff's new objects), that id. */
+  newerThanNodeId?: number;
+}
+
+export interface ExplorerNodeDetails extends ExplorerNode {
+  /** The immediate dominator (what must go for this object to be freed); null for the root. */
+  dominator: ExplorerNode | null;
+}
+
+/** The shortest path from the root to an object (the one a retainer path names). */
+export interface ExplorerPath {
+  /** Node ids from the root to the object. */
+  nodeIds: number[];
+  steps: RetainerStep[];
+  text: string;
+}
+
+export interface ExplorerSessionInfo {
+  sessionId: string;
+  /** The library id, when opened from the library. */
+  snapshotId?: string;
+  path: string;
+  fileBytes: number;
+  /** The analysis process that holds the snapshot. */
+  pid: number;
+  nodeCount: number;
+  edgeCount: number;
+  reachableCount: number;
+  /** The root's retained size: the whole reachable heap (share of the heap = x / this). */
+  totalBytes: number;
+  root: ExplorerNode;
+  /** The summary by class (top 50), as analyzeSnapshot gives it. */
+  summary: SnapshotSummary;
+  /** Parse, graph and index, in the analysis process. */
+  openMs: number;
 }

@@ -37,12 +37,12 @@ const meta = { path: '/x.heapsnapshot', fileBytes: 1 };
 
 /** Immediate dominator of node ordinal n, as a node ordinal. */
 function idom(g: HeapGraph, n: number): number {
-  const p = g.nodeToPost[n]!;
-  return g.postToNode[g.dominatorPost[p]!]!;
+  const p = g.nodeToPre[n]!;
+  return g.preToNode[g.idomPre[p]!]!;
 }
 
 function retained(g: HeapGraph, n: number): number {
-  return g.retainedPost[g.nodeToPost[n]!]!;
+  return g.retainedPre[g.nodeToPre[n]!]!;
 }
 
 describe('parser', () => {
@@ -54,9 +54,7 @@ describe('parser', () => {
       const raw = parse(b.toJSON(), chunk);
       expect(raw.nodeCount).toBe(2);
       expect(raw.edgeCount).toBe(1);
-      expect(raw.strings[raw.nodes[raw.nodeFieldCount + raw.nodeNameOffset]!]).toBe(
-        'Quote"Back\\slash\nNewline \u00e9\u{1F600}',
-      );
+      expect(raw.strings.get(raw.nodeName[1]!)).toBe('Quote"Back\\slash\nNewline \u00e9\u{1F600}');
     }
   });
 
@@ -92,7 +90,8 @@ describe('parser', () => {
     const b = new SnapshotBuilder();
     b.rootEdge(b.node({ type: 'string', name: 'x'.repeat(5000) }));
     const raw = parse(b.toJSON(), 100, 50);
-    const s = raw.strings.find((t) => t.startsWith('xxx'))!;
+    const all = Array.from({ length: raw.strings.length }, (_, i) => raw.strings.get(i));
+    const s = all.find((t) => t.startsWith('xxx'))!;
     expect(s.length).toBeLessThanOrEqual(51);
     expect(s.endsWith('…')).toBe(true);
   });
@@ -255,7 +254,7 @@ describe('dominators and retained sizes', () => {
     b.edge(orphan, target);
     const g = graphOf(b);
     expect(idom(g, target)).toBe(holder);
-    expect(g.nodeToPost[orphan]).toBe(NONE);
+    expect(g.nodeToPre[orphan]).toBe(NONE);
     const s = summarize(g, { meta });
     expect(s.constructors.find((c) => c.name === 'Orphan')).toBeUndefined();
     expect(s.reachableShallowBytes).toBe(52);

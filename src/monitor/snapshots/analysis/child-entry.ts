@@ -1,10 +1,12 @@
-// Entry of the analysis child process (forked by run-analysis.ts). It receives one job
-// over IPC, answers with progress messages and one result or error, then exits. The
-// parent never parses a snapshot itself: a 1 GB file needs gigabytes of heap.
+// Entry of the analysis child process (forked by run-analysis.ts and
+// explorer-sessions.ts). It receives one job over IPC and answers with progress messages
+// and one result or error, then exits; an 'explore' job instead keeps the snapshot open
+// and answers queries until it is closed or the parent goes away. The parent never
+// parses a snapshot itself: a 1 GB file needs gigabytes.
 import { serializeError } from '../../../shared/errors';
-import { analyzeInProcess, diffInProcess } from './analyze';
+import { analyzeInProcess, diffInProcess, openExplorerInProcess } from './analyze';
 import type { AnalysisProgress } from '../../../shared/snapshot-model';
-import type { ChildMessage, Job } from './protocol';
+import type { ChildMessage, ExplorerRequest, Job } from './protocol';
 
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -13,11 +15,37 @@ function send(msg: ChildMessage): Promise<void> {
   });
 }
 
+const onProgress = (progress: AnalysisProgress): void => {
+  void send({ kind: 'progress', progress });
+};
+
+async function explore(job: Extract<Job, { kind: 'explore' }>): Promise<void> {
+  const { explorer, info } = await openExplorerInProcess(job.file, job.options, onProgress);
+  process.on('message', (msg: ExplorerRequest) => {
+    if (msg.kind === 'close') {
+      process.disconnect?.();
+      process.exit(0);
+    }
+    if (msg.kind !== 'query') return;
+    let reply: ChildMessage;
+    try {
+      reply = { kind: 'answer', id: msg.id, value: explorer.answer(msg.query) };
+    } catch (err) {
+      reply = { kind: 'answer', id: msg.id, error: serializeError(err) };
+    }
+    void send(reply);
+  });
+  // The parent went away (closed the channel or died): nothing to answer any more.
+  process.on('disconnect', () => process.exit(0));
+  await send({ kind: 'opened', info });
+}
+
 async function run(job: Job): Promise<void> {
-  const onProgress = (progress: AnalysisProgress): void => {
-    void send({ kind: 'progress', progress });
-  };
   try {
+    if (job.kind === 'explore') {
+      await explore(job);
+      return;
+    }
     const value =
       job.kind === 'analyze'
         ? await analyzeInProcess(job.file, job.options, onProgress)

@@ -1,25 +1,53 @@
 // Graph analysis over a parsed snapshot, on flat typed arrays (no object per node):
-// first-edge index, reachability from the root (node 0) by a DFS post-order over
-// "essential" edges (DevTools: no weak edges, shortcut edges only from the root),
-// dominators with the Cooper-Harvey-Kennedy iterative algorithm in post-order space,
-// retained sizes accumulated in post order, class names grouped like DevTools.
+// reachability from the root (node 0) by a DFS over "essential" edges (DevTools: no
+// weak edges, shortcut edges only from the root) numbering nodes in preorder,
+// predecessors in preorder space, immediate dominators by semi-NCA (Georgiadis; the
+// variant LLVM uses: semidominators with path compression, then each idom from its
+// DFS parent up to its semidominator), retained sizes accumulated in reverse preorder
+// (a dominator always precedes what it dominates), class names grouped like DevTools.
+//
+// The phases are plain functions over shared arrays (GraphArrays) so that either thread
+// can run them: buildGraph() runs them here, buildGraphParallel() hands the DFS to the
+// analysis worker while this thread parses the file's strings (analyze.ts).
 import type { RawSnapshot } from './parser';
+import { sharedU32 } from './parser';
 
 export const NONE = 0xffffffff;
 
+/** The arrays the graph phases read and write; shared memory, so a worker can run a phase. */
+export interface GraphArrays {
+  nodeCount: number;
+  firstEdge: Uint32Array;
+  edgeType: Uint8Array;
+  edgeTo: Uint32Array;
+  /** Edge type indexes of weak and shortcut edges (-1 when the snapshot has none). */
+  weakType: number;
+  shortcutType: number;
+  /** Preorder index of each node ordinal; NONE when unreachable. */
+  nodeToPre: Uint32Array;
+  preToNode: Uint32Array;
+  /** DFS parent of each preorder index (the root's is itself). */
+  parentPre: Uint32Array;
+  /** Essential edges from reachable nodes into each node ordinal (nodeCount + 1). */
+  retainerCount: Uint32Array;
+  /** DFS stacks; free for reuse after the DFS. */
+  stackA: Uint32Array;
+  stackB: Uint32Array;
+  /** [0]: reachable count, set by the DFS. */
+  info: Int32Array;
+}
+
 export interface HeapGraph {
   raw: RawSnapshot;
-  /** firstEdge[n]..firstEdge[n+1] are node n's edges, as edge ordinals. */
-  firstEdge: Uint32Array;
-  /** Post-order index of each node ordinal; NONE when unreachable. */
-  nodeToPost: Uint32Array;
-  /** Node ordinal at each post-order index (only reachable ones). */
-  postToNode: Uint32Array;
   reachableCount: number;
-  /** Immediate dominator of each node, in post-order space (root dominates itself). */
-  dominatorPost: Uint32Array;
-  /** Retained size of each node, by post-order index. */
-  retainedPost: Float64Array;
+  /** Preorder index of each node ordinal (DFS over essential edges); NONE when unreachable. */
+  nodeToPre: Uint32Array;
+  /** Node ordinal at each preorder index (reachable ones only). */
+  preToNode: Uint32Array;
+  /** Immediate dominator of each preorder index, as a preorder index (the root's is 0). */
+  idomPre: Uint32Array;
+  /** Retained size of each node, by preorder index. */
+  retainedPre: Float64Array;
   /** Class index of each node ordinal, into classNames. */
   classOf: Uint32Array;
   classNames: string[];
@@ -62,38 +90,46 @@ export function classNameFor(type: string, name: string): string {
   }
 }
 
-export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): HeapGraph {
-  const { nodes, edges, nodeCount, nodeFieldCount: nfc, edgeFieldCount: efc } = raw;
-  const nodeTypes = raw.meta.nodeTypes;
-  const edgeTypes = raw.meta.edgeTypes;
-  const weakType = edgeTypes.indexOf('weak');
-  const shortcutType = edgeTypes.indexOf('shortcut');
-  const eTypeOff = raw.edgeTypeOffset;
-  const eToOff = raw.edgeToNodeOffset;
+export function graphArrays(
+  src: Pick<RawSnapshot, 'nodeCount' | 'firstEdge' | 'edgeType' | 'edgeTo'>,
+  edgeTypes: readonly string[],
+): GraphArrays {
+  const n = src.nodeCount;
+  return {
+    nodeCount: n,
+    firstEdge: src.firstEdge,
+    edgeType: src.edgeType,
+    edgeTo: src.edgeTo,
+    weakType: edgeTypes.indexOf('weak'),
+    shortcutType: edgeTypes.indexOf('shortcut'),
+    nodeToPre: sharedU32(n),
+    preToNode: sharedU32(n),
+    parentPre: sharedU32(n),
+    retainerCount: sharedU32(n + 1),
+    stackA: sharedU32(n),
+    stackB: sharedU32(n),
+    info: new Int32Array(new SharedArrayBuffer(16)),
+  };
+}
 
-  // First-edge index.
-  const firstEdge = new Uint32Array(nodeCount + 1);
-  let e = 0;
-  for (let n = 0; n < nodeCount; n++) {
-    firstEdge[n] = e;
-    e += nodes[n * nfc + raw.nodeEdgeCountOffset]!;
-  }
-  firstEdge[nodeCount] = e;
-  progress('index', 0.2);
-
-  // DFS post order from the root over essential edges (iterative).
-  const nodeToPost = new Uint32Array(nodeCount).fill(NONE);
-  const postToNode = new Uint32Array(nodeCount);
-  const visited = new Uint8Array(nodeCount);
-  const stackNode = new Uint32Array(nodeCount);
-  const stackEdge = new Uint32Array(nodeCount);
-  // Essential edges into each node, counted during the DFS (which scans every edge of
-  // every reachable node exactly once): saves a pass over all edges.
-  const retainerCount = new Uint32Array(nodeCount);
-  let post = 0;
+/**
+ * Iterative DFS from the root over essential edges: preorder numbers, DFS parents, and
+ * how many essential edges come into each node (by preorder index; it scans each edge
+ * of each reachable node once).
+ */
+export function dfsPhase(a: GraphArrays): void {
+  const { firstEdge, edgeType, edgeTo, weakType, shortcutType } = a;
+  const { nodeToPre, preToNode, parentPre } = a;
+  const countPre = a.retainerCount;
+  const stackNode = a.stackA;
+  const stackEdge = a.stackB;
+  nodeToPre.fill(NONE);
+  nodeToPre[0] = 0;
+  preToNode[0] = 0;
+  parentPre[0] = 0;
+  let pre = 1;
   stackNode[0] = 0;
   stackEdge[0] = firstEdge[0]!;
-  visited[0] = 1;
   let sp = 1;
   while (sp > 0) {
     const n = stackNode[sp - 1]!;
@@ -101,14 +137,20 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
     let ei = stackEdge[sp - 1]!;
     let pushed = false;
     while (ei < end) {
-      const base = ei * efc;
+      const t = edgeType[ei]!;
+      const to = edgeTo[ei]!;
       ei++;
-      const t = edges[base + eTypeOff]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const to = edges[base + eToOff]!;
-      retainerCount[to]!++;
-      if (visited[to] === 1) continue;
-      visited[to] = 1;
+      const tp = nodeToPre[to]!;
+      if (tp !== NONE) {
+        countPre[tp]!++;
+        continue;
+      }
+      countPre[pre]!++;
+      nodeToPre[to] = pre;
+      preToNode[pre] = to;
+      parentPre[pre] = nodeToPre[n]!;
+      pre++;
       stackEdge[sp - 1] = ei;
       stackNode[sp] = to;
       stackEdge[sp] = firstEdge[to]!;
@@ -116,94 +158,138 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
       pushed = true;
       break;
     }
-    if (!pushed) {
-      nodeToPost[n] = post;
-      postToNode[post++] = n;
-      sp--;
-    }
+    if (!pushed) sp--;
   }
-  const reachableCount = post;
-  const rootPost = reachableCount - 1;
-  progress('index', 0.5);
+  a.info[0] = pre;
+}
 
-  // Retainers through essential edges, reachable nodes only, in post-order space.
-  const firstRetainer = new Uint32Array(reachableCount + 1);
-  for (let p = 0; p < reachableCount; p++) {
-    firstRetainer[p + 1] = firstRetainer[p]! + retainerCount[postToNode[p]!]!;
+/**
+ * Predecessors of every reachable node through essential edges, in preorder space,
+ * each list ascending. The DFS's counts become firstPred in place (r + 1 entries).
+ */
+export function predecessorsPhase(a: GraphArrays): { firstPred: Uint32Array; preds: Uint32Array } {
+  const r = a.info[0]!;
+  const { firstEdge, edgeType, edgeTo, weakType, shortcutType, nodeToPre, preToNode } = a;
+  const fp = a.retainerCount;
+  // Exclusive prefix sums in place: fp[p] = first pred of p.
+  let sum = 0;
+  for (let p = 0; p < r; p++) {
+    const c = fp[p]!;
+    fp[p] = sum;
+    sum += c;
   }
-  const retainers = new Uint32Array(firstRetainer[reachableCount]!);
-  // The DFS stack is free now: reuse it for the fill cursors.
-  const fill = stackNode;
-  fill.set(firstRetainer.subarray(0, reachableCount));
-  for (let n = 0; n < nodeCount; n++) {
-    const fromPost = nodeToPost[n]!;
-    if (fromPost === NONE) continue;
+  fp[r] = sum;
+  const preds = sharedU32(sum);
+  // fp[t] is the cursor of t while filling: afterwards fp[t] is the old fp[t + 1].
+  for (let p = 0; p < r; p++) {
+    const n = preToNode[p]!;
     for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
-      const base = ei * efc;
-      const t = edges[base + eTypeOff]!;
+      const t = edgeType[ei]!;
       if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const toPost = nodeToPost[edges[base + eToOff]!]!;
-      if (toPost !== NONE) retainers[fill[toPost]!++] = fromPost;
+      preds[fp[nodeToPre[edgeTo[ei]!]!]!++] = p;
     }
   }
-  progress('index', 1);
+  for (let p = r; p >= 1; p--) fp[p] = fp[p - 1]!;
+  fp[0] = 0;
+  return { firstPred: fp.subarray(0, r + 1), preds };
+}
 
-  // Cooper-Harvey-Kennedy: iterate in reverse post order until nothing changes; only
-  // nodes whose retainers' dominators changed are revisited.
-  const dom = new Uint32Array(reachableCount).fill(NONE);
-  dom[rootPost] = rootPost;
-  const affected = new Uint8Array(reachableCount).fill(1);
-  let changed = true;
-  let rounds = 0;
-  while (changed) {
-    changed = false;
-    rounds++;
-    for (let p = rootPost - 1; p >= 0; p--) {
-      if (affected[p] === 0) continue;
-      affected[p] = 0;
-      let newDom = NONE;
-      for (let r = firstRetainer[p]!, end = firstRetainer[p + 1]!; r < end; r++) {
-        let f1 = retainers[r]!;
-        if (dom[f1] === NONE) continue;
-        if (newDom === NONE) {
-          newDom = f1;
-          continue;
-        }
-        let f2 = newDom;
-        while (f1 !== f2) {
-          while (f1 < f2) f1 = dom[f1]!;
-          while (f2 < f1) f2 = dom[f2]!;
-        }
-        newDom = f1;
-        if (newDom === rootPost) break;
+/**
+ * Semi-NCA: semidominators in reverse preorder (eval with path compression over the
+ * nodes already processed), then idom(w) = the nearest ancestor of parent(w) in the
+ * dominator tree that is not below semi(w). Writes idom by preorder index.
+ * `semi` and `label` are scratch of at least r entries; parentPre is overwritten.
+ */
+export function dominatorsPhase(
+  r: number,
+  parentPre: Uint32Array,
+  firstPred: Uint32Array,
+  preds: Uint32Array,
+  semi: Uint32Array,
+  label: Uint32Array,
+  idom: Uint32Array,
+): void {
+  // The eval stack: compressed paths are short, except the first walk up a long chain.
+  let stack = new Uint32Array(1 << 12);
+  // parentPre becomes the ancestor links of the compressed forest: copy it to idom first.
+  idom.set(parentPre.subarray(0, r));
+  const anc = parentPre;
+  for (let v = 0; v < r; v++) {
+    semi[v] = v;
+    label[v] = v;
+  }
+  for (let w = r - 1; w >= 1; w--) {
+    let sw = idom[w]!; // the DFS parent: always a candidate
+    const last = w + 1;
+    for (let k = firstPred[w]!, end = firstPred[w + 1]!; k < end; k++) {
+      let v = preds[k]!;
+      let u: number;
+      if (anc[v]! < last) {
+        u = label[v]!;
+      } else {
+        // eval(v): compress the path of processed nodes above v.
+        let sp = 0;
+        do {
+          if (sp === stack.length) {
+            const grown = new Uint32Array(Math.min(r, stack.length * 2));
+            grown.set(stack);
+            stack = grown;
+          }
+          stack[sp++] = v;
+          v = anc[v]!;
+        } while (anc[v]! >= last);
+        let p = v;
+        let pLabel = label[p]!;
+        let x: number;
+        do {
+          x = stack[--sp]!;
+          anc[x] = anc[p]!;
+          const xLabel = label[x]!;
+          if (semi[pLabel]! < semi[xLabel]!) label[x] = pLabel;
+          else pLabel = xLabel;
+          p = x;
+        } while (sp > 0);
+        u = label[x]!;
       }
-      if (newDom !== NONE && dom[p] !== newDom) {
-        dom[p] = newDom;
-        changed = true;
-        const n = postToNode[p]!;
-        for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
-          const toPost = nodeToPost[edges[ei * efc + eToOff]!]!;
-          if (toPost !== NONE) affected[toPost] = 1;
-        }
-      }
+      const su = semi[u]!;
+      if (su < sw) sw = su;
     }
-    progress('dominators', Math.min(0.95, rounds / 10));
+    semi[w] = sw;
   }
-  progress('dominators', 1);
-
-  // Retained sizes: a dominator always has a larger post-order index than the nodes it
-  // dominates (it is their DFS ancestor), so one pass in post order accumulates them.
-  const retainedPost = new Float64Array(reachableCount);
-  const selfOff = raw.nodeSelfSizeOffset;
-  for (let p = 0; p < reachableCount; p++) {
-    retainedPost[p] = nodes[postToNode[p]! * nfc + selfOff]!;
+  idom[0] = 0;
+  for (let w = 1; w < r; w++) {
+    const s = semi[w]!;
+    let c = idom[w]!;
+    while (c > s) c = idom[c]!;
+    idom[w] = c;
   }
-  for (let p = 0; p < rootPost; p++) retainedPost[dom[p]!]! += retainedPost[p]!;
-  progress('retained', 1);
+}
 
-  // Class of every node: object-like types are keyed by name, others share one class
-  // per type. Flat lookup tables instead of maps: this runs once per node.
-  const classOf = new Uint32Array(nodeCount);
+/**
+ * Retained sizes by preorder index: self sizes, then each added to its dominator.
+ * `room`, when big enough, holds the result (the free predecessor array).
+ */
+export function retainedPhase(
+  r: number,
+  preToNode: Uint32Array,
+  selfSize: Uint32Array,
+  idom: Uint32Array,
+  room?: Uint32Array,
+): Float64Array {
+  const ret =
+    room && room.byteOffset % 8 === 0 && room.byteLength >= r * 8
+      ? new Float64Array(room.buffer, room.byteOffset, r)
+      : new Float64Array(r);
+  for (let p = 0; p < r; p++) ret[p] = selfSize[preToNode[p]!]!;
+  for (let w = r - 1; w >= 1; w--) ret[idom[w]!]! += ret[w]!;
+  return ret;
+}
+
+/** Class of every node: object-like types keyed by name, the others one class per type. */
+export function classesPhase(raw: RawSnapshot): { classOf: Uint32Array; classNames: string[] } {
+  const { nodeCount, nodeType, nodeName } = raw;
+  const nodeTypes = raw.meta.nodeTypes;
+  const classOf = sharedU32(nodeCount);
   const classNames: string[] = [];
   const classIndex = new Map<string, number>();
   const classFor = (cname: string): number => {
@@ -222,46 +308,79 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
     if (t === 'object' || t === 'native') namedType[k] = 1;
     else if (t === 'synthetic') namedType[k] = 2;
   });
-  const typeOff = raw.nodeTypeOffset;
-  const nameOff = raw.nodeNameOffset;
   for (let n = 0; n < nodeCount; n++) {
-    const t = nodes[n * nfc + typeOff]!;
+    const t = nodeType[n]!;
     const kind = namedType[t]!;
     let c: number;
     if (kind === 0) {
       c = byType[t]!;
       if (c === -1) byType[t] = c = classFor(classNameFor(nodeTypes[t] ?? 'unknown', ''));
     } else if (kind === 1) {
-      const nameIdx = nodes[n * nfc + nameOff]!;
+      const nameIdx = nodeName[n]!;
       c = byName[nameIdx]!;
       if (c === -1)
-        byName[nameIdx] = c = classFor(classNameFor('object', raw.strings[nameIdx] ?? ''));
+        byName[nameIdx] = c = classFor(classNameFor('object', raw.strings.get(nameIdx)));
     } else {
       // Synthetic nodes are few (roots): no table.
-      c = classFor(classNameFor('synthetic', raw.strings[nodes[n * nfc + nameOff]!] ?? ''));
+      c = classFor(classNameFor('synthetic', raw.strings.get(nodeName[n]!)));
     }
     classOf[n] = c;
   }
+  return { classOf, classNames };
+}
 
+/** The phases after the DFS (which `a` already holds), on this thread. */
+export function finishGraph(
+  raw: RawSnapshot,
+  a: GraphArrays,
+  classes: { classOf: Uint32Array; classNames: string[] },
+  progress: Progress = noProgress,
+): HeapGraph {
+  const r = a.info[0]!;
+  progress('index', 0.5);
+  const { firstPred, preds } = predecessorsPhase(a);
+  progress('index', 1);
+  // The DFS stacks are free now.
+  const idom = sharedU32(r);
+  dominatorsPhase(r, a.parentPre, firstPred, preds, a.stackA, a.stackB, idom);
+  progress('dominators', 1);
+  // The predecessors are done with: the retained sizes go into their memory.
+  const retainedPre = retainedPhase(r, a.preToNode, raw.nodeSelfSize, idom, preds);
+  progress('retained', 1);
+  const scratch = [a.stackA, a.stackB, a.parentPre, a.retainerCount];
+  const usedBytes = retainedPre.buffer === preds.buffer ? retainedPre.byteLength : 0;
+  const rest = Math.floor((preds.byteLength - usedBytes) / 4);
+  if (rest >= r) scratch.push(new Uint32Array(preds.buffer, preds.byteOffset + usedBytes, rest));
+  const nodeTypes = raw.meta.nodeTypes;
   return {
     raw,
-    firstEdge,
-    nodeToPost,
-    postToNode,
-    reachableCount,
-    dominatorPost: dom,
-    retainedPost,
-    scratch: [stackEdge, retainerCount, stackNode],
-    classOf,
-    classNames,
+    reachableCount: r,
+    nodeToPre: a.nodeToPre,
+    preToNode: a.preToNode,
+    idomPre: idom,
+    retainedPre,
+    classOf: classes.classOf,
+    classNames: classes.classNames,
     typeName: (type) => nodeTypes[type] ?? 'unknown',
+    scratch,
   };
+}
+
+export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): HeapGraph {
+  const a = graphArrays(raw, raw.meta.edgeTypes);
+  dfsPhase(a);
+  progress('index', 0.3);
+  return finishGraph(raw, a, classesPhase(raw), progress);
 }
 
 /** A zeroed array of `length` from the graph's scratch, or a new one. */
 export function takeScratch(g: HeapGraph, length: number): Uint32Array {
-  const k = g.scratch.findIndex((a) => a.length >= length);
-  if (k === -1) return new Uint32Array(length);
-  const [a] = g.scratch.splice(k, 1);
+  let best = -1;
+  for (let k = 0; k < g.scratch.length; k++) {
+    const len = g.scratch[k]!.length;
+    if (len >= length && (best === -1 || len < g.scratch[best]!.length)) best = k;
+  }
+  if (best === -1) return new Uint32Array(length);
+  const [a] = g.scratch.splice(best, 1);
   return a!.subarray(0, length).fill(0);
 }

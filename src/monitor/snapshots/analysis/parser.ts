@@ -1,11 +1,19 @@
 // Streaming .heapsnapshot loader in the spirit of devtools-frontend's HeapSnapshotLoader:
 // bytes go in with write(chunk) and are never joined into one string (files above
 // ~512 MB exceed V8's max string length). The header ("snapshot": {meta, node_count,
-// edge_count}) is parsed as JSON; "nodes" and "edges" are parsed digit by digit straight
-// into preallocated Uint32Arrays; "strings" are decoded one by one (capped); every other
-// top-level value is skipped without being stored. Field positions come from meta (F20).
-// Anything malformed, truncated or implausible throws SNAPSHOT_INVALID (F19).
+// edge_count}) is parsed as JSON; "nodes" and "edges" are parsed digit by digit and
+// placed field by field into flat typed arrays, one per field the analysis reads (the
+// others, e.g. trace_node_id and detachedness, are dropped); "strings" go into one UTF-8
+// table (strings.ts); every other top-level value is skipped without being stored.
+// Field positions come from meta (F20). Anything malformed, truncated or implausible
+// throws SNAPSHOT_INVALID (F19).
+//
+// The numeric arrays can also be handed to parallel-parse.ts: with pauseAtNumbers the
+// parser stops right after the first numeric array's "[" (pausedAt), the caller places
+// the numbers through the same NumberPlacer, then resumeAt() the byte after the region.
 import { ErrorCodes, MonitorError } from '../../../shared/errors';
+import { StringTable } from './strings';
+import { NumKey } from './tokenize';
 
 export interface SnapshotMetaFields {
   nodeFields: string[];
@@ -14,26 +22,26 @@ export interface SnapshotMetaFields {
   edgeTypes: string[];
 }
 
-/** A parsed snapshot: flat arrays plus what is needed to read them. */
+/** A parsed snapshot: one flat array per field. Node n's edges are firstEdge[n]..firstEdge[n+1]. */
 export interface RawSnapshot {
   meta: SnapshotMetaFields;
   nodeCount: number;
   edgeCount: number;
-  nodeFieldCount: number;
-  edgeFieldCount: number;
-  nodes: Uint32Array;
-  /** Edge fields; after close() the to_node field holds node ordinals, not indexes. */
-  edges: Uint32Array;
-  strings: string[];
-  /** Field offsets, looked up from meta. */
-  nodeTypeOffset: number;
-  nodeNameOffset: number;
-  nodeIdOffset: number;
-  nodeSelfSizeOffset: number;
-  nodeEdgeCountOffset: number;
-  edgeTypeOffset: number;
-  edgeNameOffset: number;
-  edgeToNodeOffset: number;
+  /** Index into meta.nodeTypes. */
+  nodeType: Uint8Array;
+  /** Index into strings. */
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  nodeSelfSize: Uint32Array;
+  /** nodeCount + 1 entries. */
+  firstEdge: Uint32Array;
+  /** Index into meta.edgeTypes. */
+  edgeType: Uint8Array;
+  /** A string index, or the element / hidden index for those edge types. */
+  edgeName: Uint32Array;
+  /** The target's node ordinal (the file's to_node divided by the node field count). */
+  edgeTo: Uint32Array;
+  strings: StringTable;
 }
 
 export interface ParserOptions {
@@ -46,12 +54,17 @@ export interface ParserOptions {
   maxStringChars?: number;
   /** Longest accepted "snapshot" header, in bytes. */
   maxHeaderBytes?: number;
+  /** Stop at the start of the first numeric array (see pausedAt / resumeAt). */
+  pauseAtNumbers?: boolean;
 }
 
 const DEFAULT_MAX_STRING_CHARS = 1024;
 const DEFAULT_MAX_HEADER_BYTES = 1 << 20;
 const MAX_SKIP_DEPTH = 64;
 const UINT32_MAX = 0xffffffff;
+/** Node and edge types are stored in bytes. */
+const MAX_TYPES = 255;
+const SCRATCH_NUMBERS = 1 << 16;
 
 const enum S {
   TopOpen,
@@ -66,12 +79,11 @@ const enum S {
   StrInString,
   Skip,
   SkipString,
+  Paused,
   Done,
 }
 
-const NUM_KEYS = new Set(['nodes', 'edges']);
-
-function invalid(message: string): MonitorError {
+export function invalid(message: string): MonitorError {
   return new MonitorError(ErrorCodes.SNAPSHOT_INVALID, `Invalid heap snapshot: ${message}`);
 }
 
@@ -79,10 +91,240 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** Typed arrays on shared memory, so a worker thread can read them without a copy. */
+export function sharedU32(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
+}
+export function sharedU8(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, n)));
+}
+
+const enum NodeRole {
+  Skip = 0,
+  Type = 1,
+  Name = 2,
+  Id = 3,
+  Self = 4,
+  EdgeCount = 5,
+}
+const enum EdgeRole {
+  Skip = 0,
+  Type = 1,
+  Name = 2,
+  To = 3,
+}
+
+/**
+ * Puts the numbers of "nodes" and "edges" into the per-field arrays, checking each one
+ * on the way (types in range, to_node a node, edge counts adding up): both the
+ * sequential parser and the parallel tokenizer feed it, in file order.
+ */
+export class NumberPlacer {
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly edgeTypes: string[];
+  readonly nodeType: Uint8Array;
+  readonly nodeName: Uint32Array;
+  readonly nodeId: Uint32Array;
+  readonly nodeSelfSize: Uint32Array;
+  readonly firstEdge: Uint32Array;
+  readonly edgeType: Uint8Array;
+  readonly edgeName: Uint32Array;
+  readonly edgeTo: Uint32Array;
+  nodesFilled = false;
+  edgesFilled = false;
+  /** Largest string index a node names (checked once the strings are known). */
+  maxNodeName = 0;
+  readonly #nodeRoles: Uint8Array;
+  readonly #edgeRoles: Uint8Array;
+  readonly #nodeTypeCount: number;
+  readonly #edgeTypeCount: number;
+  #array: NumKey = NumKey.None;
+  #pos = 0;
+  #cap = 0;
+  #f = 0;
+  #i = 0;
+  #edgeAcc = 0;
+
+  constructor(meta: SnapshotMetaFields, nodeCount: number, edgeCount: number) {
+    this.nodeCount = nodeCount;
+    this.edgeCount = edgeCount;
+    this.edgeTypes = meta.edgeTypes;
+    this.#nodeTypeCount = meta.nodeTypes.length;
+    this.#edgeTypeCount = meta.edgeTypes.length;
+    this.#nodeRoles = Uint8Array.from(meta.nodeFields, (f) =>
+      f === 'type'
+        ? NodeRole.Type
+        : f === 'name'
+          ? NodeRole.Name
+          : f === 'id'
+            ? NodeRole.Id
+            : f === 'self_size'
+              ? NodeRole.Self
+              : f === 'edge_count'
+                ? NodeRole.EdgeCount
+                : NodeRole.Skip,
+    );
+    this.#edgeRoles = Uint8Array.from(meta.edgeFields, (f) =>
+      f === 'type'
+        ? EdgeRole.Type
+        : f === 'name_or_index'
+          ? EdgeRole.Name
+          : f === 'to_node'
+            ? EdgeRole.To
+            : EdgeRole.Skip,
+    );
+    this.nodeType = sharedU8(nodeCount);
+    this.nodeName = sharedU32(nodeCount);
+    this.nodeId = sharedU32(nodeCount);
+    this.nodeSelfSize = sharedU32(nodeCount);
+    this.firstEdge = sharedU32(nodeCount + 1);
+    this.edgeType = sharedU8(edgeCount);
+    this.edgeName = sharedU32(edgeCount);
+    this.edgeTo = sharedU32(edgeCount);
+  }
+
+  get current(): NumKey {
+    return this.#array;
+  }
+
+  static keyName(key: NumKey): string {
+    return key === NumKey.Nodes ? 'nodes' : 'edges';
+  }
+
+  begin(key: NumKey): void {
+    if (this.#array !== NumKey.None) throw invalid('a numeric array did not end.');
+    if (key === NumKey.Nodes ? this.nodesFilled : this.edgesFilled) {
+      throw invalid(`"${NumberPlacer.keyName(key)}" appears twice.`);
+    }
+    this.#array = key;
+    this.#pos = 0;
+    this.#f = 0;
+    this.#i = 0;
+    this.#cap =
+      key === NumKey.Nodes
+        ? this.nodeCount * this.#nodeRoles.length
+        : this.edgeCount * this.#edgeRoles.length;
+    if (key === NumKey.Nodes) this.#edgeAcc = 0;
+  }
+
+  place(buf: Uint32Array, from: number, to: number): void {
+    const count = to - from;
+    if (count <= 0) return;
+    const key = this.#array;
+    if (this.#pos + count > this.#cap) {
+      throw invalid(`"${NumberPlacer.keyName(key)}" is longer than the header announces.`);
+    }
+    this.#pos += count;
+    if (key === NumKey.Nodes) this.#placeNodes(buf, from, to);
+    else this.#placeEdges(buf, from, to);
+  }
+
+  #placeNodes(buf: Uint32Array, from: number, to: number): void {
+    const roles = this.#nodeRoles;
+    const nfc = roles.length;
+    const types = this.#nodeTypeCount;
+    const edgeCount = this.edgeCount;
+    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
+    let f = this.#f;
+    let i = this.#i;
+    let acc = this.#edgeAcc;
+    let maxName = this.maxNodeName;
+    for (let k = from; k < to; k++) {
+      const v = buf[k]!;
+      switch (roles[f]) {
+        case NodeRole.Type:
+          if (v >= types) throw invalid(`node ${i} has an unknown type index.`);
+          nodeType[i] = v;
+          break;
+        case NodeRole.Name:
+          nodeName[i] = v;
+          if (v > maxName) maxName = v;
+          break;
+        case NodeRole.Id:
+          nodeId[i] = v;
+          break;
+        case NodeRole.Self:
+          nodeSelfSize[i] = v;
+          break;
+        case NodeRole.EdgeCount:
+          acc += v;
+          if (acc > edgeCount) {
+            throw invalid(`the nodes own more than the ${edgeCount} edges the header announces.`);
+          }
+          firstEdge[i + 1] = acc;
+          break;
+      }
+      if (++f === nfc) {
+        f = 0;
+        i++;
+      }
+    }
+    this.#f = f;
+    this.#i = i;
+    this.#edgeAcc = acc;
+    this.maxNodeName = maxName;
+  }
+
+  #placeEdges(buf: Uint32Array, from: number, to: number): void {
+    const roles = this.#edgeRoles;
+    const efc = roles.length;
+    const nfc = this.#nodeRoles.length;
+    const inv = 1 / nfc;
+    const nodeCount = this.nodeCount;
+    const types = this.#edgeTypeCount;
+    const { edgeType, edgeName, edgeTo } = this;
+    let f = this.#f;
+    let i = this.#i;
+    for (let k = from; k < to; k++) {
+      const v = buf[k]!;
+      switch (roles[f]) {
+        case EdgeRole.Type:
+          if (v >= types) throw invalid(`edge ${i} has an unknown type index.`);
+          edgeType[i] = v;
+          break;
+        case EdgeRole.Name:
+          edgeName[i] = v;
+          break;
+        case EdgeRole.To: {
+          // A multiply instead of a division per edge; exact for every multiple of nfc.
+          const q = Math.round(v * inv);
+          if (q * nfc !== v || q >= nodeCount) {
+            throw invalid(`edge ${i} points to ${v}, which is not a node.`);
+          }
+          edgeTo[i] = q;
+          break;
+        }
+      }
+      if (++f === efc) {
+        f = 0;
+        i++;
+      }
+    }
+    this.#f = f;
+    this.#i = i;
+  }
+
+  /** The current array's "]": checks its length. */
+  finish(): void {
+    const key = this.#array;
+    if (key === NumKey.None) return;
+    if (this.#pos !== this.#cap) {
+      throw invalid(
+        `"${NumberPlacer.keyName(key)}" holds ${this.#pos} numbers but the header announces ${this.#cap}.`,
+      );
+    }
+    if (key === NumKey.Nodes) this.nodesFilled = true;
+    else this.edgesFilled = true;
+    this.#array = NumKey.None;
+  }
+}
+
 export class HeapSnapshotParser {
   readonly #totalBytes: number;
   readonly #maxStringChars: number;
   readonly #maxHeaderBytes: number;
+  readonly #pauseAtNumbers: boolean;
   #state: S = S.TopOpen;
   #bytesSeen = 0;
   // Top-level key being read.
@@ -96,13 +338,15 @@ export class HeapSnapshotParser {
   #inStr = false;
   #escape = false;
   // Numeric array.
-  #target: Uint32Array | null = null;
-  #pos = 0;
+  #placer: NumberPlacer | null = null;
+  #scratch = new Uint32Array(0);
+  #sp = 0;
   #cur = 0;
   #inNumber = false;
   #expectValue = true;
+  #arrayEmpty = true;
   // Strings.
-  #strings: string[] = [];
+  #strings = new StringTable(16, 16);
   #strParts: Buffer[] = [];
   #strBytes = 0;
   #strHasEscape = false;
@@ -112,30 +356,56 @@ export class HeapSnapshotParser {
   #meta: SnapshotMetaFields | null = null;
   #nodeCount = 0;
   #edgeCount = 0;
-  #nodes: Uint32Array | null = null;
-  #edges: Uint32Array | null = null;
-  #nodesFilled = false;
-  #edgesFilled = false;
   #stringsSeen = false;
   #maxStrings = 1024;
+  #pausedAt = -1;
+  #pausedKey: NumKey = NumKey.None;
 
   constructor(options: ParserOptions) {
     this.#totalBytes = options.totalBytes;
     this.#maxStringChars = options.maxStringChars ?? DEFAULT_MAX_STRING_CHARS;
     this.#maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+    this.#pauseAtNumbers = options.pauseAtNumbers ?? false;
   }
 
   get bytesSeen(): number {
     return this.#bytesSeen;
   }
 
+  /** Absolute offset right after the first numeric array's "[", once paused; else -1. */
+  get pausedAt(): number {
+    return this.#state === S.Paused ? this.#pausedAt : -1;
+  }
+
+  get pausedKey(): NumKey {
+    return this.#pausedKey;
+  }
+
+  /** The placer of "nodes" and "edges" (exists once the header was read). */
+  get placer(): NumberPlacer | null {
+    return this.#placer;
+  }
+
+  /**
+   * Goes on after the numeric region was placed elsewhere: `offset` is the byte right
+   * after its last "]"; the next write() must start there.
+   */
+  resumeAt(offset: number): void {
+    if (this.#state !== S.Paused || !this.#placer) throw new Error('the parser is not paused');
+    if (this.#placer.nodesFilled) this.#seenKeys.add('nodes');
+    if (this.#placer.edgesFilled) this.#seenKeys.add('edges');
+    this.#bytesSeen = offset;
+    this.#state = S.TopKeyOrEnd;
+  }
+
   write(chunk: Buffer): void {
     const n = chunk.length;
+    if (this.#state === S.Paused) return;
     this.#bytesSeen += n;
     if (this.#bytesSeen > this.#totalBytes) throw invalid('the input is longer than announced.');
     let i = 0;
     while (i < n) {
-      switch (this.#state) {
+      switch (this.#state as S) {
         case S.NumArray:
           i = this.#numArray(chunk, i);
           break;
@@ -152,6 +422,8 @@ export class HeapSnapshotParser {
         case S.TopKey:
           i = this.#topKey(chunk, i);
           break;
+        case S.Paused:
+          return;
         default:
           i = this.#structural(chunk, i);
       }
@@ -163,14 +435,27 @@ export class HeapSnapshotParser {
       throw invalid(`the file ends early (truncated after ${this.#bytesSeen} bytes).`);
     }
     const meta = this.#meta;
-    const nodes = this.#nodes;
-    const edges = this.#edges;
-    if (!meta || !nodes || !edges) throw invalid('the "snapshot" header is missing.');
-    if (!this.#nodesFilled) throw invalid('the "nodes" array is missing.');
-    if (!this.#edgesFilled) throw invalid('the "edges" array is missing.');
+    const placer = this.#placer;
+    if (!meta || !placer) throw invalid('the "snapshot" header is missing.');
+    if (!placer.nodesFilled) throw invalid('the "nodes" array is missing.');
+    if (!placer.edgesFilled) throw invalid('the "edges" array is missing.');
     if (!this.#stringsSeen) throw invalid('the "strings" array is missing.');
-    const raw = buildRaw(meta, this.#nodeCount, this.#edgeCount, nodes, edges, this.#strings);
-    validate(raw);
+    this.#strings.trim();
+    const raw: RawSnapshot = {
+      meta,
+      nodeCount: this.#nodeCount,
+      edgeCount: this.#edgeCount,
+      nodeType: placer.nodeType,
+      nodeName: placer.nodeName,
+      nodeId: placer.nodeId,
+      nodeSelfSize: placer.nodeSelfSize,
+      firstEdge: placer.firstEdge,
+      edgeType: placer.edgeType,
+      edgeName: placer.edgeName,
+      edgeTo: placer.edgeTo,
+      strings: this.#strings,
+    };
+    validate(raw, placer.maxNodeName);
     return raw;
   }
 
@@ -198,14 +483,25 @@ export class HeapSnapshotParser {
         case S.TopColon:
           if (c !== 0x3a) throw invalid(`expected ":" after "${this.#key}".`);
           return this.#startValue(i + 1);
-        case S.NumArrayOpen:
+        case S.NumArrayOpen: {
           if (c !== 0x5b) throw invalid(`"${this.#key}" is not an array.`);
+          const key = this.#key === 'nodes' ? NumKey.Nodes : NumKey.Edges;
+          if (this.#pauseAtNumbers && this.#pausedKey === NumKey.None) {
+            this.#pausedKey = key;
+            this.#pausedAt = this.#offset(b, i) + 1;
+            this.#state = S.Paused;
+            return n;
+          }
+          this.#placer!.begin(key);
+          if (this.#scratch.length === 0) this.#scratch = new Uint32Array(SCRATCH_NUMBERS);
           this.#state = S.NumArray;
-          this.#pos = 0;
+          this.#sp = 0;
           this.#cur = 0;
           this.#inNumber = false;
           this.#expectValue = true;
+          this.#arrayEmpty = true;
           return i + 1;
+        }
         case S.StrArrayOpen:
           if (c !== 0x5b) throw invalid('"strings" is not an array.');
           this.#state = S.StrArray;
@@ -276,13 +572,15 @@ export class HeapSnapshotParser {
       this.#headerBytes = 0;
       return i;
     }
-    if (NUM_KEYS.has(key)) {
+    if (key === 'nodes' || key === 'edges') {
       if (!this.#meta) throw invalid(`"${key}" comes before the "snapshot" header.`);
-      this.#target = key === 'nodes' ? this.#nodes : this.#edges;
       this.#state = S.NumArrayOpen;
       return i;
     }
     if (key === 'strings') {
+      // The strings are usually the rest of the file: size the table once.
+      const rest = this.#totalBytes - this.#bytesSeen;
+      this.#strings = new StringTable(Math.min(Math.max(rest, 16), 512 * 1024 * 1024), 1 << 16);
       this.#state = S.StrArrayOpen;
       return i;
     }
@@ -372,18 +670,21 @@ export class HeapSnapshotParser {
     this.#meta = meta;
     this.#nodeCount = nodeCount as number;
     this.#edgeCount = edgeCount as number;
-    this.#nodes = new Uint32Array(nodeLen);
-    this.#edges = new Uint32Array(edgeLen);
+    this.#placer = new NumberPlacer(meta, this.#nodeCount, this.#edgeCount);
   }
 
-  // The hot loop: non-negative integers separated by commas, straight into the array.
-  // A number is read by a tight inner loop; only a number cut by the chunk end keeps
-  // state (cur, inNumber) for the next chunk.
+  #flush(): void {
+    if (this.#sp > 0) this.#placer!.place(this.#scratch, 0, this.#sp);
+    this.#sp = 0;
+  }
+
+  // The hot loop of the sequential path: non-negative integers separated by commas,
+  // buffered and placed field by field. Only a number cut by the chunk end keeps state
+  // (cur, inNumber) for the next chunk.
   #numArray(b: Buffer, i: number): number {
-    const target = this.#target!;
-    const cap = target.length;
+    const scratch = this.#scratch;
     const n = b.length;
-    let pos = this.#pos;
+    let sp = this.#sp;
     let expectValue = this.#expectValue;
     let c: number;
     if (this.#inNumber) {
@@ -400,8 +701,13 @@ export class HeapSnapshotParser {
       this.#inNumber = false;
       this.#cur = 0;
       if (v > UINT32_MAX) throw invalid(`a number in "${this.#key}" is out of range.`);
-      if (pos >= cap) throw invalid(`"${this.#key}" is longer than the header announces.`);
-      target[pos++] = v;
+      scratch[sp++] = v;
+      this.#arrayEmpty = false;
+      if (sp === SCRATCH_NUMBERS) {
+        this.#sp = sp;
+        this.#flush();
+        sp = 0;
+      }
       expectValue = false;
     }
     while (i < n) {
@@ -422,8 +728,13 @@ export class HeapSnapshotParser {
           break;
         }
         if (v > UINT32_MAX) throw invalid(`a number in "${this.#key}" is out of range.`);
-        if (pos >= cap) throw invalid(`"${this.#key}" is longer than the header announces.`);
-        target[pos++] = v;
+        scratch[sp++] = v;
+        this.#arrayEmpty = false;
+        if (sp === SCRATCH_NUMBERS) {
+          this.#sp = sp;
+          this.#flush();
+          sp = 0;
+        }
         expectValue = false;
         // c is the non-digit after the number: handled below.
       }
@@ -432,15 +743,11 @@ export class HeapSnapshotParser {
           throw invalid(`an empty value in "${this.#key}" (byte ${this.#offset(b, i)}).`);
         expectValue = true;
       } else if (c === 0x5d) {
-        if (expectValue && pos > 0) throw invalid(`a trailing "," in "${this.#key}".`);
-        if (pos !== cap) {
-          throw invalid(`"${this.#key}" holds ${pos} numbers but the header announces ${cap}.`);
-        }
-        if (this.#key === 'nodes') this.#nodesFilled = true;
-        else this.#edgesFilled = true;
+        if (expectValue && !this.#arrayEmpty) throw invalid(`a trailing "," in "${this.#key}".`);
+        this.#sp = sp;
+        this.#flush();
+        this.#placer!.finish();
         this.#state = S.TopKeyOrEnd;
-        this.#target = null;
-        this.#pos = pos;
         return i + 1;
       } else if (!isWs(c)) {
         throw invalid(
@@ -449,7 +756,7 @@ export class HeapSnapshotParser {
       }
       i++;
     }
-    this.#pos = pos;
+    this.#sp = sp;
     this.#expectValue = expectValue;
     return n;
   }
@@ -458,10 +765,10 @@ export class HeapSnapshotParser {
     const n = b.length;
     let start = i;
     let escape = this.#strEscape;
-    let high = 0;
+    const strings = this.#strings;
+    const max = this.#maxStringChars;
     for (; i < n; i++) {
       const c = b[i]!;
-      high |= c;
       if (escape) {
         escape = false;
         continue;
@@ -470,16 +777,12 @@ export class HeapSnapshotParser {
         escape = true;
         this.#strHasEscape = true;
       } else if (c === 0x22) {
-        if (this.#strings.length >= this.#maxStrings) {
+        if (strings.length >= this.#maxStrings) {
           throw invalid('it holds more strings than its nodes and edges can name.');
         }
-        if (
-          this.#strParts.length === 0 &&
-          !this.#strHasEscape &&
-          i - start <= this.#maxStringChars
-        ) {
+        if (this.#strParts.length === 0 && !this.#strHasEscape && i - start <= max) {
           // Fast path (most strings): whole, unescaped and short, inside this chunk.
-          this.#strings.push(b.toString((high & 0x80) === 0 ? 'latin1' : 'utf8', start, i));
+          strings.pushBytes(b, start, i);
         } else {
           this.#appendStr(b, start, i);
           this.#finishString();
@@ -498,7 +801,6 @@ export class HeapSnapshotParser {
             this.#strTruncated = false;
             start = k + 1;
             i = k;
-            high = 0;
             continue;
           }
           this.#expectValue = true;
@@ -622,6 +924,9 @@ function parseMeta(v: unknown): SnapshotMetaFields {
     : undefined;
   const nodeTypes = stringArray(nodeTypes0, 'node_types');
   const edgeTypes = stringArray(edgeTypes0, 'edge_types');
+  if (nodeTypes.length > MAX_TYPES || edgeTypes.length > MAX_TYPES) {
+    throw invalid(`meta lists more than ${MAX_TYPES} node or edge types.`);
+  }
   if (
     new Set(nodeFields).size !== nodeFields.length ||
     new Set(edgeFields).size !== edgeFields.length
@@ -637,77 +942,32 @@ function parseMeta(v: unknown): SnapshotMetaFields {
   return { nodeFields, nodeTypes, edgeFields, edgeTypes };
 }
 
-function buildRaw(
-  meta: SnapshotMetaFields,
-  nodeCount: number,
-  edgeCount: number,
-  nodes: Uint32Array,
-  edges: Uint32Array,
-  strings: string[],
-): RawSnapshot {
-  const nf = meta.nodeFields;
-  const ef = meta.edgeFields;
-  return {
-    meta,
-    nodeCount,
-    edgeCount,
-    nodeFieldCount: nf.length,
-    edgeFieldCount: ef.length,
-    nodes,
-    edges,
-    strings,
-    nodeTypeOffset: nf.indexOf('type'),
-    nodeNameOffset: nf.indexOf('name'),
-    nodeIdOffset: nf.indexOf('id'),
-    nodeSelfSizeOffset: nf.indexOf('self_size'),
-    nodeEdgeCountOffset: nf.indexOf('edge_count'),
-    edgeTypeOffset: ef.indexOf('type'),
-    edgeNameOffset: ef.indexOf('name_or_index'),
-    edgeToNodeOffset: ef.indexOf('to_node'),
-  };
+/** Edge types whose name_or_index is an index, not a string. */
+export function indexEdgeTypes(edgeTypes: readonly string[]): Uint8Array {
+  const t = new Uint8Array(Math.max(1, edgeTypes.length));
+  edgeTypes.forEach((name, k) => {
+    if (name === 'element' || name === 'hidden') t[k] = 1;
+  });
+  return t;
 }
 
-/** Cross-checks that make every later array access safe. */
-function validate(raw: RawSnapshot): void {
-  const { nodes, edges, nodeFieldCount: nfc, edgeFieldCount: efc, strings } = raw;
-  const nodeTypeCount = raw.meta.nodeTypes.length;
-  const edgeTypeCount = raw.meta.edgeTypes.length;
-  const stringCount = strings.length;
-  let edgeSum = 0;
-  for (let i = 0; i < nodes.length; i += nfc) {
-    if (nodes[i + raw.nodeTypeOffset]! >= nodeTypeCount) {
-      throw invalid(`node ${i / nfc} has an unknown type index.`);
-    }
-    if (nodes[i + raw.nodeNameOffset]! >= stringCount) {
-      throw invalid(
-        `node ${i / nfc} names string ${nodes[i + raw.nodeNameOffset]!}, out of range.`,
-      );
-    }
-    edgeSum += nodes[i + raw.nodeEdgeCountOffset]!;
+/** Cross-checks, once the strings are known, that make every later array access safe. */
+function validate(raw: RawSnapshot, maxNodeName: number): void {
+  const stringCount = raw.strings.length;
+  if (raw.firstEdge[raw.nodeCount] !== raw.edgeCount) {
+    throw invalid(
+      `the nodes own ${raw.firstEdge[raw.nodeCount]!} edges but the header announces ${raw.edgeCount}.`,
+    );
   }
-  if (edgeSum !== raw.edgeCount) {
-    throw invalid(`the nodes own ${edgeSum} edges but the header announces ${raw.edgeCount}.`);
+  if (maxNodeName >= stringCount) {
+    const n = raw.nodeName.findIndex((s) => s >= stringCount);
+    throw invalid(`node ${n} names string ${raw.nodeName[n]!}, out of range.`);
   }
-  // Element and hidden edges carry an index, every other type a string index.
-  const indexTypes = new Uint8Array(edgeTypeCount);
-  raw.meta.edgeTypes.forEach((t, k) => {
-    if (t === 'element' || t === 'hidden') indexTypes[k] = 1;
-  });
-  const nodesLen = nodes.length;
-  for (let i = 0; i < edges.length; i += efc) {
-    const type = edges[i + raw.edgeTypeOffset]!;
-    if (type >= edgeTypeCount) throw invalid(`edge ${i / efc} has an unknown type index.`);
-    const to = edges[i + raw.edgeToNodeOffset]!;
-    if (to >= nodesLen || to % nfc !== 0) {
-      throw invalid(`edge ${i / efc} points to ${to}, which is not a node.`);
-    }
-    // From here on to_node holds the node ordinal, which saves a division per edge
-    // in every later pass.
-    edges[i + raw.edgeToNodeOffset] = to / nfc;
-    if (indexTypes[type] === 0 && edges[i + raw.edgeNameOffset]! >= stringCount) {
-      throw invalid(
-        `edge ${i / efc} names string ${edges[i + raw.edgeNameOffset]!}, out of range.`,
-      );
+  const indexTypes = indexEdgeTypes(raw.meta.edgeTypes);
+  const { edgeType, edgeName } = raw;
+  for (let e = 0; e < raw.edgeCount; e++) {
+    if (edgeName[e]! >= stringCount && indexTypes[edgeType[e]!] === 0) {
+      throw invalid(`edge ${e} names string ${edgeName[e]!}, out of range.`);
     }
   }
 }

@@ -23,10 +23,8 @@ export interface SummaryOptions {
  * is the sum over its instances that no other instance of the class dominates (DevTools).
  */
 export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummary {
-  const { raw, reachableCount, postToNode, dominatorPost: dom, retainedPost, classOf } = g;
-  const { nodes, nodeFieldCount: nfc } = raw;
-  const selfOff = raw.nodeSelfSizeOffset;
-  const idOff = raw.nodeIdOffset;
+  const { raw, reachableCount, preToNode, retainedPre, classOf } = g;
+  const { nodeSelfSize, nodeId } = raw;
   const classCount = g.classNames.length;
   const count = new Float64Array(classCount);
   const shallow = new Float64Array(classCount);
@@ -35,8 +33,8 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
   let minNodeId = Infinity;
   let maxNodeId = 0;
   for (let n = 0; n < raw.nodeCount; n++) {
-    totalShallowBytes += nodes[n * nfc + selfOff]!;
-    const id = nodes[n * nfc + idOff]!;
+    totalShallowBytes += nodeSelfSize[n]!;
+    const id = nodeId[n]!;
     // V8 gives heap objects odd ids; native and synthetic nodes even ones (some huge).
     if (id % 2 === 1) {
       if (id < minNodeId) minNodeId = id;
@@ -44,11 +42,11 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
     }
   }
   let reachableShallowBytes = 0;
-  // The root (last in post order) is not an object of the heap: not counted.
-  for (let p = 0; p < reachableCount - 1; p++) {
-    const n = postToNode[p]!;
+  // The root (preorder 0) is not an object of the heap: not counted.
+  for (let p = 1; p < reachableCount; p++) {
+    const n = preToNode[p]!;
     const c = classOf[n]!;
-    const size = nodes[n * nfc + selfOff]!;
+    const size = nodeSelfSize[n]!;
     count[c]!++;
     shallow[c]! += size;
     reachableShallowBytes += size;
@@ -56,44 +54,35 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
 
   // Dominator tree children (counting sort), then a DFS from the root that adds a node's
   // retained size to its class only when no ancestor of the same class is open.
-  const rootPost = reachableCount - 1;
-  const firstChild = takeScratch(g, reachableCount + 1);
-  for (let p = 0; p < rootPost; p++) firstChild[dom[p]! + 1]!++;
-  for (let p = 0; p < reachableCount; p++) firstChild[p + 1]! += firstChild[p]!;
-  const children = takeScratch(g, Math.max(0, rootPost));
-  const stackPost = takeScratch(g, reachableCount);
+  const { firstChild, children } = dominatorChildren(g);
+  const stackPre = takeScratch(g, reachableCount);
   const stackChild = takeScratch(g, reachableCount);
-  // stackPost is free until the DFS below: it holds the fill cursors first.
-  const fill = stackPost;
-  fill.set(firstChild.subarray(0, reachableCount));
-  for (let p = 0; p < rootPost; p++) children[fill[dom[p]!]!++] = p;
   const open = new Uint32Array(classCount);
   let sp = 0;
-  const enter = (p: number): void => {
-    const c = classOf[postToNode[p]!]!;
-    if (open[c] === 0) retained[c]! += retainedPost[p]!;
-    open[c]!++;
-    stackPost[sp] = p;
-    stackChild[sp] = firstChild[p]!;
-    sp++;
-  };
   // Start below the root so it adds nothing to its own class.
   if (reachableCount > 0) {
-    stackPost[0] = rootPost;
-    stackChild[0] = firstChild[rootPost]!;
+    stackPre[0] = 0;
+    stackChild[0] = firstChild[0]!;
     sp = 1;
   }
   while (sp > 0) {
-    const p = stackPost[sp - 1]!;
+    const p = stackPre[sp - 1]!;
     const ci = stackChild[sp - 1]!;
     if (ci < firstChild[p + 1]!) {
       stackChild[sp - 1] = ci + 1;
-      enter(children[ci]!);
+      const q = children[ci]!;
+      const c = classOf[preToNode[q]!]!;
+      if (open[c] === 0) retained[c]! += retainedPre[q]!;
+      open[c]!++;
+      stackPre[sp] = q;
+      stackChild[sp] = firstChild[q]!;
+      sp++;
     } else {
-      if (p !== rootPost) open[classOf[postToNode[p]!]!]!--;
+      if (p !== 0) open[classOf[preToNode[p]!]!]!--;
       sp--;
     }
   }
+  g.scratch.push(stackPre, stackChild);
 
   const rows: ConstructorStat[] = [];
   for (let c = 0; c < classCount; c++) {
@@ -123,19 +112,45 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
   };
 }
 
+/**
+ * Children of every node in the dominator tree, in preorder space (counting sort; each
+ * node's children ascending). Computed once per graph and kept on it.
+ */
+export function dominatorChildren(g: HeapGraph): {
+  firstChild: Uint32Array;
+  children: Uint32Array;
+} {
+  const cached = (
+    g as HeapGraph & { domChildren?: { firstChild: Uint32Array; children: Uint32Array } }
+  ).domChildren;
+  if (cached) return cached;
+  const r = g.reachableCount;
+  const dom = g.idomPre;
+  const firstChild = takeScratch(g, r + 1);
+  for (let p = 1; p < r; p++) firstChild[dom[p]! + 1]!++;
+  for (let p = 0; p < r; p++) firstChild[p + 1]! += firstChild[p]!;
+  const children = takeScratch(g, Math.max(0, r - 1));
+  const fill = takeScratch(g, r);
+  fill.set(firstChild.subarray(0, r));
+  for (let p = 1; p < r; p++) children[fill[dom[p]!]!++] = p;
+  g.scratch.push(fill);
+  const out = { firstChild, children };
+  (g as HeapGraph & { domChildren?: typeof out }).domChildren = out;
+  return out;
+}
+
 export function capName(s: string): string {
   return s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS)}…` : s;
 }
 
-function edgeLabel(g: HeapGraph, edgeOrdinal: number): { name: string; type: string } {
+export function edgeLabel(g: HeapGraph, edgeOrdinal: number): { name: string; type: string } {
   const { raw } = g;
-  const base = edgeOrdinal * raw.edgeFieldCount;
-  const type = raw.meta.edgeTypes[raw.edges[base + raw.edgeTypeOffset]!] ?? 'unknown';
-  const nameOrIndex = raw.edges[base + raw.edgeNameOffset]!;
+  const type = raw.meta.edgeTypes[raw.edgeType[edgeOrdinal]!] ?? 'unknown';
+  const nameOrIndex = raw.edgeName[edgeOrdinal]!;
   const name =
     type === 'element' || type === 'hidden'
       ? String(nameOrIndex)
-      : capName(raw.strings[nameOrIndex] ?? '');
+      : capName(raw.strings.get(nameOrIndex));
   return { name, type };
 }
 
@@ -150,12 +165,12 @@ function formatHop(className: string, edge: { name: string; type: string } | und
  * by BFS over essential edges (weak edges skipped; shortcut edges only from the root).
  */
 export function retainerPath(g: HeapGraph, className: string): RetainerPath {
-  const { raw, nodeToPost, classOf, firstEdge } = g;
+  const { raw, nodeToPre, classOf } = g;
   const cls = g.classNames.indexOf(className);
   let instanceCount = 0;
   if (cls !== -1) {
     for (let n = 0; n < raw.nodeCount; n++) {
-      if (classOf[n] === cls && nodeToPost[n] !== NONE) instanceCount++;
+      if (classOf[n] === cls && nodeToPre[n] !== NONE) instanceCount++;
     }
   }
   if (instanceCount === 0) {
@@ -164,56 +179,109 @@ export function retainerPath(g: HeapGraph, className: string): RetainerPath {
       `No reachable instance of class "${capName(className)}" in this snapshot.`,
     );
   }
-  const { nodes, edges, nodeFieldCount: nfc, edgeFieldCount: efc } = raw;
-  const weakType = raw.meta.edgeTypes.indexOf('weak');
-  const shortcutType = raw.meta.edgeTypes.indexOf('shortcut');
-  const parentEdge = new Uint32Array(raw.nodeCount).fill(NONE);
-  const parentNode = new Uint32Array(raw.nodeCount).fill(NONE);
-  const queue = new Uint32Array(raw.nodeCount);
-  let head = 0;
-  let tail = 0;
-  queue[tail++] = 0;
-  parentNode[0] = 0;
-  let found = NONE;
-  while (head < tail && found === NONE) {
-    const n = queue[head++]!;
-    for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
-      const base = ei * efc;
-      const t = edges[base + raw.edgeTypeOffset]!;
-      if (t === weakType || (t === shortcutType && n !== 0)) continue;
-      const to = edges[base + raw.edgeToNodeOffset]!;
-      if (parentNode[to] !== NONE) continue;
-      parentNode[to] = n;
-      parentEdge[to] = ei;
-      if (classOf[to] === cls) {
-        found = to;
-        break;
-      }
-      queue[tail++] = to;
-    }
-  }
+  const parentEdge = shortestPathTree(g, (n) => classOf[n] === cls);
+  const found = parentEdge.found;
   if (found === NONE) {
     throw new MonitorError(
       ErrorCodes.CLASS_NOT_FOUND,
       `No instance of class "${capName(className)}" is reachable from the GC roots.`,
     );
   }
+  const steps = pathSteps(g, found, (n) => parentEdge.edgeInto(n));
+  return {
+    className: capName(className),
+    targetNodeId: raw.nodeId[found]!,
+    targetRetainedBytes: g.retainedPre[nodeToPre[found]!]!,
+    steps,
+    text: pathText(steps),
+    instanceCount,
+  };
+}
+
+/** Source node ordinal of an edge ordinal (binary search in firstEdge). */
+export function edgeSource(g: HeapGraph, edge: number): number {
+  const fe = g.raw.firstEdge;
+  let lo = 0;
+  let hi = g.raw.nodeCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (fe[mid]! <= edge) lo = mid;
+    else hi = mid - 1;
+  }
+  // Nodes without edges share their firstEdge with the next one: take the last.
+  return lo;
+}
+
+/**
+ * BFS from the root over essential edges (weak skipped; shortcut only from the root)
+ * until `stop` accepts a node: the edge each visited node was first reached by.
+ */
+function shortestPathTree(
+  g: HeapGraph,
+  stop: (n: number) => boolean,
+): { found: number; edgeInto: (n: number) => number } {
+  const { raw } = g;
+  const { firstEdge, edgeType, edgeTo } = raw;
+  const weakType = raw.meta.edgeTypes.indexOf('weak');
+  const shortcutType = raw.meta.edgeTypes.indexOf('shortcut');
+  const parentEdge = new Uint32Array(raw.nodeCount).fill(NONE);
+  const queue = new Uint32Array(raw.nodeCount);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = 0;
+  let found = NONE;
+  while (head < tail && found === NONE) {
+    const n = queue[head++]!;
+    for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
+      const t = edgeType[ei]!;
+      if (t === weakType || (t === shortcutType && n !== 0)) continue;
+      const to = edgeTo[ei]!;
+      if (to === 0 || parentEdge[to] !== NONE) continue;
+      parentEdge[to] = ei;
+      if (stop(to)) {
+        found = to;
+        break;
+      }
+      queue[tail++] = to;
+    }
+  }
+  return { found, edgeInto: (n) => parentEdge[n]! };
+}
+
+/** The steps from the root to `target`, given the edge that reaches each node on the way. */
+export function pathSteps(
+  g: HeapGraph,
+  target: number,
+  edgeInto: (n: number) => number,
+): RetainerStep[] {
+  const { raw } = g;
   const chain: number[] = [];
-  for (let n = found; n !== 0; n = parentNode[n]!) chain.push(n);
+  const via: number[] = [];
+  for (let n = target; n !== 0;) {
+    const e = edgeInto(n);
+    chain.push(n);
+    via.push(e);
+    n = edgeSource(g, e);
+    if (chain.length > raw.nodeCount) break;
+  }
   chain.reverse();
-  const steps: RetainerStep[] = chain.map((n, i) => {
-    const next = chain[i + 1];
-    const edge = next === undefined ? undefined : edgeLabel(g, parentEdge[next]!);
-    const typeName = g.typeName(nodes[n * nfc + raw.nodeTypeOffset]!);
+  via.reverse();
+  // chain[i] is reached by via[i]; the step of chain[i] names the edge to chain[i + 1].
+  return chain.map((n, i) => {
+    const next = via[i + 1];
+    const edge = next === undefined ? undefined : edgeLabel(g, next);
     return {
-      nodeId: nodes[n * nfc + raw.nodeIdOffset]!,
-      className: capName(g.classNames[classOf[n]!]!),
-      nodeName: capName(raw.strings[nodes[n * nfc + raw.nodeNameOffset]!] ?? ''),
-      nodeType: typeName,
+      nodeId: raw.nodeId[n]!,
+      className: capName(g.classNames[g.classOf[n]!]!),
+      nodeName: capName(raw.strings.get(raw.nodeName[n]!)),
+      nodeType: g.typeName(raw.nodeType[n]!),
       ...(edge ? { edgeName: edge.name, edgeType: edge.type } : {}),
     };
   });
-  const text = steps
+}
+
+export function pathText(steps: RetainerStep[]): string {
+  return steps
     .map((s) =>
       formatHop(
         s.className,
@@ -221,14 +289,6 @@ export function retainerPath(g: HeapGraph, className: string): RetainerPath {
       ),
     )
     .join(' -> ');
-  return {
-    className: capName(className),
-    targetNodeId: nodes[found * nfc + raw.nodeIdOffset]!,
-    targetRetainedBytes: g.retainedPost[nodeToPost[found]!]!,
-    steps,
-    text,
-    instanceCount,
-  };
 }
 
 /** What a diff keeps of one snapshot once its big arrays are gone. */
@@ -247,8 +307,7 @@ export function diffSide(
   meta: Omit<SnapshotMeta, 'minNodeId' | 'maxNodeId'>,
 ): DiffSide {
   const { raw, reachableCount, classOf } = g;
-  const { nodes, nodeFieldCount: nfc } = raw;
-  const idOff = raw.nodeIdOffset;
+  const { nodeId } = raw;
   const order = new Uint32Array(reachableCount);
   let sorted = true;
   let prevId = -1;
@@ -257,8 +316,8 @@ export function diffSide(
   // Node order, restricted to reachable nodes.
   let k = 0;
   for (let n = 0; n < raw.nodeCount; n++) {
-    if (g.nodeToPost[n] === NONE) continue;
-    const id = nodes[n * nfc + idOff]!;
+    if (g.nodeToPre[n] === NONE) continue;
+    const id = nodeId[n]!;
     // Native and synthetic nodes (even ids) get new ids in every snapshot: only heap
     // objects (odd ids, stable in one process) can be matched across snapshots.
     if (id % 2 === 0) continue;
@@ -269,15 +328,15 @@ export function diffSide(
     if (id > maxNodeId) maxNodeId = id;
   }
   const kept = order.subarray(0, k);
-  if (!sorted) kept.sort((a, b) => nodes[a * nfc + idOff]! - nodes[b * nfc + idOff]!);
+  if (!sorted) kept.sort((a, b) => nodeId[a]! - nodeId[b]!);
   const ids = new Uint32Array(k);
   const classes = new Uint32Array(k);
   const sizes = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     const n = kept[i]!;
-    ids[i] = nodes[n * nfc + idOff]!;
+    ids[i] = nodeId[n]!;
     classes[i] = classOf[n]!;
-    sizes[i] = nodes[n * nfc + raw.nodeSelfSizeOffset]!;
+    sizes[i] = raw.nodeSelfSize[n]!;
   }
   return {
     ids,
