@@ -133,6 +133,16 @@ export class ResourceManager implements Monitor {
   diffSnapshots = (a: RequestArgs<'diffSnapshots'>) => this.#analysis.diffSnapshots(a);
   cancelSnapshotAnalysis = (a: RequestArgs<'cancelSnapshotAnalysis'>) =>
     this.#analysis.cancelSnapshotAnalysis(a);
+  openSnapshotExplorer = (a: RequestArgs<'openSnapshotExplorer'>) =>
+    this.#analysis.openSnapshotExplorer(a);
+  explorerChildren = (a: RequestArgs<'explorerChildren'>) => this.#analysis.explorerChildren(a);
+  explorerRetainers = (a: RequestArgs<'explorerRetainers'>) => this.#analysis.explorerRetainers(a);
+  explorerInstances = (a: RequestArgs<'explorerInstances'>) => this.#analysis.explorerInstances(a);
+  explorerNode = (a: RequestArgs<'explorerNode'>) => this.#analysis.explorerNode(a);
+  explorerPath = (a: RequestArgs<'explorerPath'>) => this.#analysis.explorerPath(a);
+  explorerClasses = (a: RequestArgs<'explorerClasses'>) => this.#analysis.explorerClasses(a);
+  closeSnapshotExplorer = (a: RequestArgs<'closeSnapshotExplorer'>) =>
+    this.#analysis.closeSnapshotExplorer(a);
 
   // ---- recordings, reports, Prometheus (logic in report/report-requests.ts) ----------
   openRecording = (a: { path: string }) => this.#reports.openRecording(a);

@@ -30,6 +30,14 @@ import type {
 } from './heap-tools-model';
 import type {
   AnalysisProgressEvent,
+  ConstructorStat,
+  ExplorerInstances,
+  ExplorerNode,
+  ExplorerNodeDetails,
+  ExplorerPage,
+  ExplorerPath,
+  ExplorerRetainer,
+  ExplorerSessionInfo,
   RetainerPath,
   SnapshotAnalysis,
   SnapshotDiff,
@@ -162,6 +170,45 @@ export interface Requests {
   };
   /** Kills running analyses; their requests fail with ANALYSIS_CANCELLED. */
   cancelSnapshotAnalysis: { args: Record<string, never>; result: { cancelled: number } };
+  // ---- heap explorer: a snapshot kept open in its analysis process ----
+  /**
+   * Parses and indexes a snapshot once and keeps it open (at most 2 per dashboard; the
+   * least recently used is closed first). Every query below is one page (<= 200 rows).
+   */
+  openSnapshotExplorer: { args: SnapshotRef; result: ExplorerSessionInfo };
+  /** Children of an object in the dominator tree (the root when nodeId is left out), biggest first. */
+  explorerChildren: {
+    args: { sessionId: string; nodeId?: number; offset?: number; limit?: number };
+    result: ExplorerPage<ExplorerNode>;
+  };
+  /** Edges into an object (weak ones marked), nearest to the root first. */
+  explorerRetainers: {
+    args: { sessionId: string; nodeId: number; offset?: number; limit?: number };
+    result: ExplorerPage<ExplorerRetainer>;
+  };
+  /** Instances of a class, biggest retained first; newerThanNodeId keeps a diff's new ones. */
+  explorerInstances: {
+    args: {
+      sessionId: string;
+      className: string;
+      offset?: number;
+      limit?: number;
+      newerThanNodeId?: number;
+    };
+    result: ExplorerInstances;
+  };
+  explorerNode: { args: { sessionId: string; nodeId: number }; result: ExplorerNodeDetails };
+  /** Shortest path from the root to an object, or to the instance of a class a retainer path names. */
+  explorerPath: {
+    args: { sessionId: string; nodeId?: number; className?: string };
+    result: ExplorerPath;
+  };
+  /** Classes whose name contains query (case-insensitive), biggest retained first. */
+  explorerClasses: {
+    args: { sessionId: string; query?: string; offset?: number; limit?: number };
+    result: ExplorerPage<ConstructorStat>;
+  };
+  closeSnapshotExplorer: { args: { sessionId: string }; result: { closed: boolean } };
   // ---- pools, emergency cleanup, cleanup success (src/monitor/pools) ----
   /** Pool reads kept for a live target (at most one a second), oldest first. */
   getPools: { args: { targetId: TargetId; fromMs?: number }; result: PoolSample[] };
@@ -243,6 +290,14 @@ export const REQUEST_NAMES = [
   'snapshotRetainerPath',
   'diffSnapshots',
   'cancelSnapshotAnalysis',
+  'openSnapshotExplorer',
+  'explorerChildren',
+  'explorerRetainers',
+  'explorerInstances',
+  'explorerNode',
+  'explorerPath',
+  'explorerClasses',
+  'closeSnapshotExplorer',
 ] as const satisfies readonly RequestName[];
 
 export const EVENT_NAMES = [

@@ -48,6 +48,15 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     snapshotRetainerPath: notAttached,
     diffSnapshots: notAttached,
     cancelSnapshotAnalysis: async () => ({ cancelled: 0 }),
+    // heap explorer
+    openSnapshotExplorer: notAttached,
+    explorerChildren: notAttached,
+    explorerRetainers: notAttached,
+    explorerInstances: notAttached,
+    explorerNode: notAttached,
+    explorerPath: notAttached,
+    explorerClasses: notAttached,
+    closeSnapshotExplorer: notAttached,
     // heap tools
     collectGarbage: notAttached,
     listMarkers: notAttached,
