@@ -15,6 +15,8 @@ export const ErrorCodes = {
   SIGNAL_FAILED: 'MONITOR_ERR_SIGNAL_FAILED',
   NOT_ATTACHED: 'MONITOR_ERR_NOT_ATTACHED',
   ALREADY_ATTACHED: 'MONITOR_ERR_ALREADY_ATTACHED',
+  /** The process is the dashboard itself (or its parent, or one of its helpers). */
+  SELF: 'MONITOR_ERR_SELF',
   UNAUTHORIZED: 'MONITOR_ERR_UNAUTHORIZED',
   INTERNAL: 'MONITOR_ERR_INTERNAL',
   /** The renderer lost its link to the core (bridge socket closed) before an answer. */

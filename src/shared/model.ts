@@ -16,13 +16,22 @@ export type InspectorState =
 
 export interface DiscoveredProcess {
   pid: number;
+  /**
+   * Short name: its package.json name, or its script (with the folder for generic names
+   * such as index.js). Hostile: render as text only. Absent from older cores.
+   */
+  title?: string;
   /** Command line as the target reports it. Hostile: render as text only. */
   command: string;
   startTimeMs: number;
   inspector: InspectorState;
   /** Set when the dashboard is attached to this process. */
   attachedTargetId?: TargetId;
-  /** True for the dashboard's own processes (hidden by default in UIs). */
+  /**
+   * True for the dashboard's own processes: the process the core runs in, its ancestors
+   * (npm start, npm exec resdash …) and the children it started for itself. Hidden by
+   * default in UIs; attach refuses them (MONITOR_ERR_SELF).
+   */
   self?: boolean;
 }
 
@@ -44,7 +53,7 @@ export type TargetStatus = 'attaching' | 'attached' | 'paused' | 'unresponsive' 
 export interface TargetInfo {
   id: TargetId;
   pid: number | null;
-  /** Short name, e.g. the script's basename. Hostile: render as text only. */
+  /** Short name, as DiscoveredProcess.title. Hostile: render as text only. */
   title: string;
   command: string;
   port: number;

@@ -121,7 +121,10 @@ describe('browser shell', () => {
     const downloading = page.waitForEvent('download');
     await page.getByTestId('export-report-html').click();
     const download = await downloading;
-    expect(download.suggestedFilename()).toMatch(/^resdash-report-idle\.js-.*\.html$/);
+    // Named after the target's title: the fixtures run in this repository (process-title.ts).
+    expect(download.suggestedFilename()).toMatch(
+      /^resdash-report-resource-dashboard_idle\.js_-.*\.html$/,
+    );
     const html = await readFile((await download.path())!, 'utf8');
     expect(html).toContain('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');

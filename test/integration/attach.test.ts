@@ -72,7 +72,8 @@ describe('attach by port and by URL', () => {
     expect(t.bindAddress).toBe('127.0.0.1');
     expect(t.paused).toBe(false);
     expect(t.warnings).toEqual([]);
-    expect(t.title).toBe('idle.js');
+    // The fixtures run in this repository: its package.json names them (process-title.ts).
+    expect(t.title).toBe('resource-dashboard (idle.js)');
     expect(t.command).toContain('idle.js');
     expect(t.nodeVersion).toBe(process.version);
     expect(f.wsUrl).toContain(t.inspectorId);

@@ -86,7 +86,7 @@ describe('recording', () => {
     expect(recording.samples.length).toBeGreaterThanOrEqual(5);
     expect(recording.endedAtMs).toBeNull(); // killed: no clean end line
     expect(recording.target.pid).toBe(fixture.pid);
-    expect(recording.target.title).toBe('idle.js');
+    expect(recording.target.title).toBe('resource-dashboard (idle.js)');
     const ts = recording.samples.map((s) => s.timestampMs);
     expect([...ts].sort((a, b) => a - b)).toEqual(ts);
     expect(recording.samples.every((s) => s.heapUsedBytes !== null && s.rssBytes !== null)).toBe(
@@ -120,7 +120,9 @@ describe('recording', () => {
 
     const files = (await readdir(dataDir)).filter((f) => f.endsWith('.ndjson'));
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`-idle\\.js-pid${fixture.pid}-${t.id}\\.ndjson$`));
+    expect(files[0]).toMatch(
+      new RegExp(`-resource-dashboard_idle\\.js_-pid${fixture.pid}-${t.id}\\.ndjson$`),
+    );
     const file = path.join(dataDir, files[0]!);
     const recording = await readRecording(file);
     expect(recording.endReason).toBe('Detached by the user.');

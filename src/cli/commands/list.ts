@@ -12,7 +12,8 @@ Lists the Node.js processes on this machine and whether their inspector is open.
 
 Options:
   --json        print the process list as one JSON object
-  --all         include resdash's own processes
+  --all         include resdash's own processes (this command, what started it, its
+                helpers), marked [resdash] and "self": true
   --port N      also probe inspector port N on 127.0.0.1 (repeatable)
   -h, --help    show this help`;
 
@@ -26,7 +27,7 @@ function printTable(list: ProcessList, io: Io, all: boolean): void {
   const processes = list.processes.filter((p) => all || !p.self);
   io.out(`${'PID'.padEnd(8)} ${'INSPECTOR'.padEnd(24)} COMMAND`);
   for (const p of processes) {
-    const command = printable(p.command);
+    const command = (p.self ? '[resdash] ' : '') + printable(p.command);
     io.out(
       `${String(p.pid).padEnd(8)} ${inspectorCell(p).padEnd(24)} ${command.length > 100 ? command.slice(0, 99) + '…' : command}`,
     );

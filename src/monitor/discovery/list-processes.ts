@@ -9,6 +9,8 @@ import type {
   ProcessList,
 } from '../../shared/model';
 import { fetchInspectorTargets, type InspectorTarget } from '../inspector/json-list';
+import { readPackageName, titleFromParts } from './process-title';
+import { isOwnProcess, selfContext, selfPidsAmong } from './self-processes';
 import {
   cleanExePath,
   isLoopbackAddress,
@@ -39,6 +41,10 @@ export interface ProcInfo {
   nodeOptions: string;
   isNode: boolean;
   startTimeMs: number;
+  /** readlink of /proc/PID/cwd for Node processes, when readable. */
+  cwd: string | null;
+  /** Parent pid, from /proc/PID/stat. */
+  ppid: number;
 }
 
 export interface ListOptions {
@@ -73,15 +79,23 @@ export async function readProcInfo(pid: number): Promise<ProcInfo | null> {
   const exe = exeLink === null ? null : cleanExePath(exeLink);
   // Kernel threads have no exe and no cmdline; EACCES on exe falls back to argv[0].
   const isNode = isNodeExecutable(exe ?? argv[0] ?? null, process.execPath);
-  // NODE_OPTIONS can move the SIGUSR1 port; only worth reading for Node processes.
-  const environ = isNode ? await readFile(`/proc/${pid}/environ`).catch(() => null) : null;
+  // NODE_OPTIONS can move the SIGUSR1 port; only worth reading for Node processes, as
+  // the working directory (the process's title comes from it).
+  const [environ, cwd] = isNode
+    ? await Promise.all([
+        readFile(`/proc/${pid}/environ`).catch(() => null),
+        readlink(`/proc/${pid}/cwd`).catch(() => null),
+      ])
+    : [null, null];
   return {
     pid,
+    cwd,
     exe,
     argv,
     nodeOptions: environ ? nodeOptionsFromEnviron(environ) : '',
     isNode,
     startTimeMs: startTimeMs(stat, await bootTimeSeconds()),
+    ppid: stat.ppid,
   };
 }
 
@@ -205,6 +219,12 @@ export function commandOf(info: Pick<ProcInfo, 'argv'>): string {
   return info.argv.join(' ').trimEnd().slice(0, MAX_COMMAND_CHARS);
 }
 
+/** The process's short name (process-title.ts): its package, or its script and folder. */
+export async function titleOf(info: Pick<ProcInfo, 'pid' | 'argv' | 'cwd' | 'startTimeMs'>) {
+  const packageName = info.cwd === null ? null : await readPackageName(info.pid, info.startTimeMs);
+  return titleFromParts({ argv: info.argv, cwd: info.cwd, packageName });
+}
+
 /** One process as the process list shows it; null if it does not exist. */
 export async function describeProcess(
   pid: number,
@@ -212,15 +232,18 @@ export async function describeProcess(
 ): Promise<(DiscoveredProcess & { isNode: boolean; info: ProcInfo }) | null> {
   const info = await readProcInfo(pid);
   if (!info) return null;
-  const inspector = info.isNode
-    ? (await findInspectorOf(pid, opts)).state
-    : { state: 'closed' as const };
+  const [inspector, title, self] = await Promise.all([
+    info.isNode ? findInspectorOf(pid, opts).then((f) => f.state) : { state: 'closed' as const },
+    titleOf(info),
+    isOwnProcess(info),
+  ]);
   return {
     pid,
+    title,
     command: commandOf(info),
     startTimeMs: info.startTimeMs,
     inspector,
-    ...(pid === process.pid ? { self: true } : {}),
+    ...(self ? { self: true } : {}),
     isNode: info.isNode,
     info,
   };
@@ -231,17 +254,24 @@ export async function listProcesses(opts: ListOptions = {}): Promise<ProcessList
   const listening = await readListeningSockets();
   const pids = await listPids();
   const infos = await Promise.all(pids.map((pid) => readProcInfo(pid)));
-  const nodes = infos.filter((i): i is ProcInfo => i !== null && i.isNode);
+  const live = infos.filter((i): i is ProcInfo => i !== null);
+  const nodes = live.filter((i) => i.isNode);
+  // The dashboard's own processes (self-processes.ts): flagged, hidden by the UIs.
+  const self = selfPidsAmong(live, await selfContext());
   const probeTimeoutMs = opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
   const processes = await Promise.all(
     nodes.map(async (info): Promise<DiscoveredProcess> => {
-      const { state } = await findInspectorOf(info.pid, { listening, probeTimeoutMs });
+      const [{ state }, title] = await Promise.all([
+        findInspectorOf(info.pid, { listening, probeTimeoutMs }),
+        titleOf(info),
+      ]);
       return {
         pid: info.pid,
+        title,
         command: commandOf(info),
         startTimeMs: info.startTimeMs,
         inspector: state,
-        ...(info.pid === process.pid ? { self: true } : {}),
+        ...(self.has(info.pid) ? { self: true } : {}),
       };
     }),
   );

@@ -11,8 +11,10 @@ import {
   listenersOnPort,
   readProcInfo,
   commandOf,
+  titleOf,
   type ProcInfo,
 } from '../discovery/list-processes';
+import { isOwnProcess } from '../discovery/self-processes';
 import {
   inspectorPortAfterSignal,
   isLoopbackAddress,
@@ -137,6 +139,16 @@ export async function connectToTarget(
   throw new MonitorError(ErrorCodes.BAD_ARGUMENT, 'Attach needs a pid, a port or a ws:// URL.');
 }
 
+/** Attaching to the dashboard's own processes would pause and probe the dashboard itself. */
+function selfRefused(pid: number, title: string | null | undefined): MonitorError {
+  return new MonitorError(
+    ErrorCodes.SELF,
+    `PID ${pid}${title ? ` (${title})` : ''} is this dashboard's own process (the dashboard, ` +
+      'what started it, or one of its helpers); attaching to it would pause and probe the ' +
+      'dashboard itself.',
+  );
+}
+
 function exposureWarning(bindAddress: string, port: number): string | null {
   if (isLoopbackAddress(bindAddress)) return null;
   return (
@@ -254,6 +266,8 @@ async function connectByPid(
   const proc = await describeProcess(pid);
   if (!proc)
     throw new MonitorError(ErrorCodes.NO_SUCH_PROCESS, `No process with PID ${pid} is running.`);
+  // Before anything else, and long before a SIGUSR1 that would open our own inspector.
+  if (proc.self) throw selfRefused(pid, proc.title);
   if (!proc.isNode) {
     throw new MonitorError(
       ErrorCodes.NOT_NODE,
@@ -439,6 +453,11 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
     // A pid the target reports is only looked up in our /proc when the target is local.
     const local = isLoopbackAddress(meta.host) || meta.info !== null;
     const info = meta.info ?? (pid !== null && local ? await readProcInfo(pid) : null);
+    // By port or URL, an inspector of our own process (it says so itself): refused as by pid.
+    if (probe?.pid != null && local) {
+      const reported = probe.pid === info?.pid ? info : await readProcInfo(probe.pid);
+      if (reported && (await isOwnProcess(reported))) throw selfRefused(probe.pid, null);
+    }
     const argv =
       info?.argv ??
       (probe?.argv
@@ -451,7 +470,8 @@ async function openSession(meta: SessionMeta, opts: ConnectOptions): Promise<Con
       port: meta.port,
       inspectorId: meta.id,
       bindAddress: meta.bindAddress,
-      title: titleFrom(scriptArgv, meta.listTitle),
+      // A local process is named like the process list names it (its package or script).
+      title: info ? await titleOf(info) : titleFrom(scriptArgv, meta.listTitle),
       command: argv ? commandOf({ argv }) : meta.listTitle,
       warnings,
       paused,

@@ -15,6 +15,7 @@ import type {
   SnapshotDiff,
 } from '../../../shared/snapshot-model';
 import type { ChildMessage, Job } from './protocol';
+import { registerOwnChild } from '../../discovery/self-processes';
 
 export interface RunOptions {
   onProgress?: (p: AnalysisProgress) => void;
@@ -97,6 +98,9 @@ function runJob<T>(job: Job, totalBytes: number, options: RunOptions): Promise<T
         ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
       },
     });
+    // Ours, not a target: the process list hides it and attach refuses it.
+    const unregister = registerOwnChild(child.pid);
+    child.once('exit', unregister);
     let settled = false;
     let stderr = '';
     child.stderr?.setEncoding('utf8');

@@ -127,7 +127,16 @@ function ProcessRow({ p, nowMs }: { p: DiscoveredProcess; nowMs: number }) {
   return (
     <li className="row process-row" data-testid={`process-row-${p.pid}`}>
       <div ref={mainRef} className="row-main static">
-        <span className="row-title command" title={p.command} data-testid={`command-${p.pid}`}>
+        {p.title && (
+          <span className="row-title" title={p.command} data-testid={`process-title-${p.pid}`}>
+            {p.title}
+          </span>
+        )}
+        <span
+          className={p.title ? 'row-command command' : 'row-title command'}
+          title={p.command}
+          data-testid={`command-${p.pid}`}
+        >
           {shortenCommand(p.command, commandCharsFor(mainWidth))}
         </span>
         <span className="row-sub">
