@@ -19,6 +19,11 @@ function api(): MonitorApi {
   return monitor;
 }
 
+/** The connection the heap tools use; the heap explorer's requests go through it too. */
+export function heapToolsMonitor(): MonitorApi {
+  return api();
+}
+
 /** Called by startClient: subscribes the heap tools' events; returns the unsubscribe. */
 export function connectHeapTools(api: MonitorApi): () => void {
   monitor = api;

@@ -6,6 +6,7 @@ import { formatBytes, formatClock, formatCount } from '../../components/format';
 import { heapToolsSelectors } from '../../store/heap-tools-slice';
 import { useDashboard } from '../../store/store';
 import { diffSnapshots } from './heap-tools-client';
+import { exploreClass, exploreNewObjects } from './explorer-client';
 
 function label(s: SnapshotRecord): string {
   return `${formatClock(s.createdAtMs)} ${s.title}${s.pid !== null ? ` (PID ${s.pid})` : ''}`;
@@ -38,7 +39,17 @@ export function SnapshotSummaryTable() {
         <tbody>
           {summary.constructors.map((c) => (
             <tr key={c.name} data-testid="summary-row">
-              <td>{c.name}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="summary-explore"
+                  title="Open this class's instances in the heap explorer, biggest retained first"
+                  onClick={() => void exploreClass(current.snapshotId, c.name)}
+                >
+                  {c.name}
+                </button>
+              </td>
               <td className="num">{formatCount(c.count)}</td>
               <td className="num">{formatBytes(c.shallowBytes)}</td>
               <td className="num">{formatBytes(c.retainedBytes)}</td>
@@ -120,7 +131,27 @@ export function SnapshotDiffPanel({ snapshots }: { snapshots: SnapshotRecord[] }
             <tbody>
               {current.diff.perConstructor.map((c) => (
                 <tr key={c.name} data-testid="diff-row">
-                  <td>{c.name}</td>
+                  <td>
+                    {c.addedCount > 0 ? (
+                      <button
+                        type="button"
+                        className="link"
+                        data-testid="diff-explore"
+                        title="Open the objects of this class that are new in the later snapshot, in the heap explorer"
+                        onClick={() =>
+                          void exploreNewObjects(
+                            current.afterId,
+                            c.name,
+                            current.diff.before.maxNodeId,
+                          )
+                        }
+                      >
+                        {c.name}
+                      </button>
+                    ) : (
+                      c.name
+                    )}
+                  </td>
                   <td className="num">{signed(c.countDelta, formatCount)}</td>
                   <td className="num">{signed(c.sizeDeltaBytes, formatBytes)}</td>
                   <td className="num">{formatCount(c.addedCount)}</td>

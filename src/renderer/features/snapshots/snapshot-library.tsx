@@ -13,6 +13,8 @@ import {
   uploadSnapshotFile,
 } from './heap-tools-client';
 import { SnapshotDiffPanel, SnapshotSummaryTable } from './snapshot-analysis';
+import { openExplorer } from './explorer-client';
+import { HeapExplorer } from './heap-explorer';
 
 function copy(text: string): void {
   void navigator.clipboard?.writeText(text).catch(() => undefined);
@@ -91,6 +93,17 @@ export function SnapshotLibraryCard() {
                   <button
                     type="button"
                     className="link"
+                    data-testid="library-explore"
+                    title="Open in the heap explorer: dominator tree, retainers and instances (kept open in its analysis process)"
+                    onClick={() =>
+                      void openExplorer(s.id, `${s.title} · ${formatClock(s.createdAtMs)}`)
+                    }
+                  >
+                    Explore
+                  </button>
+                  <button
+                    type="button"
+                    className="link"
                     onClick={() => void showSnapshotFolder(s.id)}
                   >
                     Show in folder
@@ -114,6 +127,7 @@ export function SnapshotLibraryCard() {
       )}
       {library && <SnapshotDiffPanel snapshots={library.snapshots} />}
       <SnapshotSummaryTable />
+      <HeapExplorer />
       <div
         className={`drop-zone${dragging ? ' dragging' : ''}`}
         data-testid="drop-zone"
