@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatMs, formatPercent, timeTicks } from './format';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatMs,
+  formatPercent,
+  plural,
+  timeTicks,
+} from './format';
 
 describe('format', () => {
   it('shows missing values as a dash, never as zero', () => {
@@ -25,5 +33,23 @@ describe('format', () => {
     expect(ticks.length).toBeLessThanOrEqual(5);
     for (const t of ticks) expect(t % stepMs).toBe(0);
     expect(timeTicks(0, 3_600_000, 900).stepMs).toBe(600_000);
+  });
+
+  it('plural: the noun agrees with the count', () => {
+    expect(plural(1, 'collection')).toBe('1 collection');
+    expect(plural(0, 'collection')).toBe('0 collections');
+    expect(plural(3, 'collection')).toBe('3 collections');
+    expect(plural(1204, 'object')).toBe('1,204 objects');
+    expect(plural(1, 'idle resource')).toBe('1 idle resource');
+    expect(plural(2, 'process', 'processes')).toBe('2 processes');
+  });
+
+  it('formatDuration rounds to what a reader needs', () => {
+    expect(formatDuration(25_990)).toBe('26 s');
+    expect(formatDuration(1_234)).toBe('1.2 s');
+    expect(formatDuration(20)).toBe('0.1 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(7_800_000)).toBe('2 h 10 min');
+    expect(formatDuration(null)).toBe('–');
   });
 });

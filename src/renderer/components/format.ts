@@ -79,3 +79,19 @@ export function formatAgo(thenMs: number, nowMs: number): string {
   if (h < 48) return `${h} h ago`;
   return new Date(thenMs).toLocaleDateString();
 }
+
+/** "1 collection", "3 collections", "1,204 objects": the count and the noun that fits it. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? one : many}`;
+}
+
+/** A human duration: "0.4 s", "26 s", "4 min 05 s", "2 h 10 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return DASH;
+  if (ms < 10_000) return `${Math.max(0.1, Math.round(ms / 100) / 10)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

@@ -4,7 +4,7 @@ import type { Sample, TargetId } from '../../../shared/model';
 import { poolsEfficiency } from '../../../shared/pool-model';
 import { poolsSelectors } from '../../store/pools-slice';
 import { useDashboard } from '../../store/store';
-import { formatBytes, formatCount, formatMs, formatPercent } from '../../components/format';
+import { formatBytes, formatCount, formatMs, formatPercent, plural } from '../../components/format';
 import type { Kpis } from './chart-data';
 import { LeakKpiCard } from '../leaks/leak-panel';
 
@@ -123,7 +123,7 @@ export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }
         name="gc-pause"
         label="GC average pause"
         value={formatMs(kpis.gcAvgPauseMs)}
-        explain={`Average garbage-collection pause over the range (${formatCount(kpis.gcCount)} collections).`}
+        explain={`Average garbage-collection pause over the range (${plural(kpis.gcCount, 'collection')}).`}
       />
       <Kpi
         name="handles"

@@ -12,13 +12,14 @@ import {
   type PoolSaturation,
   type PoolStats,
 } from '../../../shared/pool-model';
-import { formatBytes, formatCount, formatMs } from '../../components/format';
+import { formatBytes, formatCount, plural } from '../../components/format';
 import { useElementWidth } from '../../components/hooks';
 import { useDashboard } from '../../store/store';
 import { poolsSelectors } from '../../store/pools-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
 import { poolNames, poolRows } from './pool-chart-data';
 import { emergencyCleanup } from './pools-client';
+import { formatOrigin, waitingText } from './pool-format';
 import { ChartLegend, LinePlot } from '../dashboard/line-chart';
 
 const SATURATION_TEXT: Record<PoolSaturation, string> = {
@@ -86,6 +87,16 @@ const PoolChart = memo(function PoolChart(props: {
   );
 });
 
+function WaitingFigure({ pool }: { pool: PoolStats }) {
+  const { count, detail } = waitingText(pool);
+  return (
+    <>
+      {count}
+      {detail && <small> · {detail}</small>}
+    </>
+  );
+}
+
 function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; fromMs: number }) {
   const { pool: p } = props;
   const status = poolSaturation(p);
@@ -124,10 +135,7 @@ function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; from
         <div>
           <dt>Waiting</dt>
           <dd data-testid="pool-waiting">
-            {formatCount(p.waiting)}
-            {p.waiting > 0 && p.waitingForMs ? (
-              <small> for {formatMs(p.waitingForMs)}</small>
-            ) : null}
+            <WaitingFigure pool={p} />
           </dd>
         </div>
         <div>
@@ -150,7 +158,7 @@ function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; from
           <tbody>
             {p.perOrigin.slice(0, 5).map((o) => (
               <tr key={o.origin}>
-                <td title={o.origin}>{o.origin}</td>
+                <td title={o.origin}>{formatOrigin(o.origin)}</td>
                 <td>{formatCount(o.inUse)}</td>
                 <td>{formatCount(o.idle)}</td>
                 <td>{formatCount(o.waiting)}</td>
@@ -172,7 +180,7 @@ function CleanupResult({ result }: { result: EmergencyCleanupResult }) {
       <p>
         {result.gcOk ? 'GC ran' : 'GC failed'}: heap {formatBytes(result.heapUsedBeforeBytes)} →{' '}
         {formatBytes(result.heapUsedAfterBytes)} (freed {formatBytes(result.freedBytes)}).{' '}
-        {formatCount(total)} idle resources released.
+        {plural(total, 'idle resource')} released.
       </p>
       {result.pools.length > 0 && (
         <ul>
