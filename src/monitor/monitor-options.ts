@@ -17,6 +17,8 @@ export interface MonitorOptions extends FeatureSettings {
   /** Seams for tests; default to the real implementations. */
   connect?: (spec: AttachArgs) => Promise<ConnectedTarget>;
   discover?: (opts: { ports?: number[] }) => Promise<ProcessList>;
+  /** The process group of a pid at attach (default: read /proc, discovery/groups.ts). */
+  groupOf?: (pid: number) => Promise<string | null>;
   startDemo?: () => Promise<Pick<DemoService, 'inspectorPort' | 'pid' | 'stop'>>;
   /** Per-target features (alerts, leaks, pools, ...); default: features/index.ts. */
   features?: SessionFeatureFactory[];

@@ -8,7 +8,9 @@ import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../shared
 import type { ExportReportArgs } from '../shared/report-model';
 import type { TargetId } from '../shared/model';
 import { AlertRequests } from './alerts/requests';
+import { GroupRequests } from './groups/requests';
 import { startDemoService } from './demo/start-demo';
+import { readProcessTree } from './discovery/groups';
 import { listProcesses as discoverProcesses } from './discovery/list-processes';
 import type { SessionFeature } from './features';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from './heap-tools/heap-tools-feature';
@@ -44,6 +46,7 @@ export class ResourceManager implements Monitor {
   readonly #heapTools: HeapToolsRequests;
   readonly #analysis: AnalysisRequests;
   readonly #alerts: AlertRequests;
+  readonly #groups: GroupRequests;
 
   constructor(options: MonitorOptions = {}) {
     this.#hub = new EventHub(Math.max(10, options.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS));
@@ -66,13 +69,20 @@ export class ResourceManager implements Monitor {
       this,
     );
     this.#store.addFn(() => this.#reports.dispose());
+    const discover = options.discover ?? ((opts) => discoverProcesses(opts));
     this.#lifecycle = new SessionRequests(sessions, {
       connect: options.connect ?? ((spec) => connectToTarget(spec)),
-      discover: options.discover ?? ((opts) => discoverProcesses(opts)),
+      discover,
       startDemo: options.startDemo ?? (() => startDemoService()),
       onRemoved: (targetId) => this.#reports.forget(targetId),
+      groupOf:
+        options.groupOf ?? (async (pid) => (await readProcessTree()).groupOf.get(pid) ?? null),
     });
     this.#store.addFn(() => this.#lifecycle.dispose());
+    this.#groups = new GroupRequests(sessions, {
+      discover,
+      attach: (args, opts) => this.#lifecycle.attach(args, opts),
+    });
     this.#alerts = new AlertRequests(
       <F extends SessionFeature>(targetId: unknown, name: string, o: { live: boolean }) =>
         o.live ? sessions.liveFeature<F>(targetId, name) : sessions.anyFeature<F>(targetId, name),
@@ -104,6 +114,10 @@ export class ResourceManager implements Monitor {
   setSampleInterval = (a: RequestArgs<'setSampleInterval'>) => this.#lifecycle.setSampleInterval(a);
   getHistory = (a: RequestArgs<'getHistory'>) => this.#lifecycle.getHistory(a);
   startDemo = (a: RequestArgs<'startDemo'>) => this.#lifecycle.startDemo(a);
+
+  // ---- process groups (groups/requests.ts) ------------------------------------------
+  attachGroup = (a: RequestArgs<'attachGroup'>) => this.#groups.attachGroup(a);
+  detachGroup = (a: RequestArgs<'detachGroup'>) => this.#groups.detachGroup(a);
 
   // ---- heap tools (logic in heap-tools/requests.ts) ---------------------------------
   collectGarbage = (a: RequestArgs<'collectGarbage'>) => this.#heapTools.collectGarbage(a);

@@ -8,7 +8,14 @@ import type {
   PoolDiscoveryResult,
   PoolSample,
 } from './pool-model';
-import type { ProcessList, Sample, SampleBatch, TargetId, TargetInfo } from './model';
+import type {
+  GroupAttachResult,
+  ProcessList,
+  Sample,
+  SampleBatch,
+  TargetId,
+  TargetInfo,
+} from './model';
 import type {
   Alert,
   AlertEvent,
@@ -75,6 +82,18 @@ export interface Requests {
   getHistory: { args: HistoryArgs; result: Sample[] };
   /** Start the demo service in resources/ and attach to it. */
   startDemo: { args: Record<string, never>; result: TargetInfo };
+  // ---- process groups (src/monitor/groups) ----
+  /**
+   * Attaches every Node process of a process group (ProcessList.groups), one at a time;
+   * enableInspector confirms SIGUSR1 for the members whose inspector is closed. A member
+   * that fails has its error in the result; the others stay attached.
+   */
+  attachGroup: {
+    args: { groupId: string; enableInspector?: boolean; intervalMs?: number };
+    result: GroupAttachResult;
+  };
+  /** Detaches every live target of a group (its processes and their worker threads). */
+  detachGroup: { args: { groupId: string }; result: TargetInfo[] };
   // ---- recordings, reports, Prometheus export (src/monitor/recording, report, metrics) ----
   /** Opens a recording file as a detached, read-only target whose history is the recording. */
   openRecording: { args: { path: string }; result: TargetInfo };
@@ -254,6 +273,8 @@ export const REQUEST_NAMES = [
   'setSampleInterval',
   'getHistory',
   'startDemo',
+  'attachGroup',
+  'detachGroup',
   'openRecording',
   'exportReport',
   'startMetrics',

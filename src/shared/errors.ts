@@ -58,6 +58,13 @@ export const ErrorCodes = {
   RECORDING_INVALID: 'MONITOR_ERR_RECORDING_INVALID',
   /** A report or recording could not be written (disk full, permissions). */
   FILE_WRITE_FAILED: 'MONITOR_ERR_FILE_WRITE_FAILED',
+  // Process groups and worker threads.
+  /** The process group is gone (its root exited) or was never listed. */
+  GROUP_NOT_FOUND: 'MONITOR_ERR_GROUP_NOT_FOUND',
+  /** No live worker thread with that id in the process (it exited, or never ran). */
+  THREAD_NOT_FOUND: 'MONITOR_ERR_THREAD_NOT_FOUND',
+  /** The target's Node.js is too old for this step (the message names the version needed). */
+  NODE_TOO_OLD: 'MONITOR_ERR_NODE_TOO_OLD',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

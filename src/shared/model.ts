@@ -33,6 +33,32 @@ export interface DiscoveredProcess {
    * default in UIs; attach refuses them (MONITOR_ERR_SELF).
    */
   self?: boolean;
+  /** Parent pid, from /proc/PID/stat. */
+  ppid?: number;
+  /** The process tree this process belongs to (ProcessList.groups); absent for our own. */
+  groupId?: string;
+  /** Resident memory, from /proc. */
+  rssBytes?: number | null;
+  /** CPU since the previous listing, 100 = one core; null on the first listing. */
+  cpuPercent?: number | null;
+}
+
+/**
+ * Node processes that belong together, by parent pid: a cluster primary and its
+ * workers, a supervisor and its children, or the Node children of one shell.
+ */
+export interface ProcessGroup {
+  /** Stable while the root process lives. */
+  id: string;
+  rootPid: number;
+  /** The root's command line (a shell or launcher when rootIsNode is false). Hostile. */
+  rootCommand: string;
+  rootIsNode: boolean;
+  /** The group's Node processes, the root first when it is one. */
+  memberPids: number[];
+  /** Sums over the members; null when none could be read. */
+  rssBytes: number | null;
+  cpuPercent: number | null;
 }
 
 /** An inspector found on a port the user named (no pid known beforehand). */
@@ -46,6 +72,8 @@ export interface DiscoveredInspector {
 export interface ProcessList {
   processes: DiscoveredProcess[];
   inspectors: DiscoveredInspector[];
+  /** Process trees of the listed processes (every listed Node process is in one). */
+  groups?: ProcessGroup[];
 }
 
 export type TargetStatus = 'attaching' | 'attached' | 'paused' | 'unresponsive' | 'detached';
@@ -66,6 +94,36 @@ export interface TargetInfo {
   /** Prominent warnings such as an inspector exposed on 0.0.0.0 (F4). */
   warnings: string[];
   nodeVersion?: string;
+  /**
+   * 'worker': a worker thread inside the process parentTargetId names, sampled over that
+   * process's inspector connection; it has no OS figures of its own (they are the
+   * process's). Absent or 'process': a process.
+   */
+  kind?: 'process' | 'worker';
+  /** The process group (ProcessGroup.id) the target belongs to, when known. */
+  groupId?: string;
+  /** Worker threads: the target of the process the thread runs in. */
+  parentTargetId?: TargetId;
+  /** Worker threads: worker_threads.threadId (NodeWorker's workerId). */
+  threadId?: number;
+  /** Worker threads: the name given to new Worker(…, {name}), if any. Hostile. */
+  threadName?: string;
+}
+
+/** One member of an attachGroup answer: its target, or why it could not be attached. */
+export interface GroupMemberResult {
+  pid: number;
+  /** Hostile: render as text only. */
+  command: string;
+  targetId?: TargetId;
+  /** The port its inspector is on after the attach. */
+  port?: number;
+  error?: { code: string; message: string };
+}
+
+export interface GroupAttachResult {
+  groupId: string;
+  members: GroupMemberResult[];
 }
 
 export type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb';

@@ -88,6 +88,8 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     setSampleInterval: () => Promise.reject(new Error('not in this benchmark')),
     getHistory: (a) => ok(history[infos.findIndex((t) => t.id === a.targetId)] ?? []),
     startDemo: () => Promise.reject(new Error('not in this benchmark')),
+    attachGroup: () => Promise.reject(new Error('not in this benchmark')),
+    detachGroup: () => Promise.reject(new Error('not in this benchmark')),
     getPools: () => ok([]),
     emergencyCleanup: () => Promise.reject(new Error('not in this benchmark')),
     getCleanupStats: () => ok({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),

@@ -38,6 +38,8 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     setSampleInterval: notAttached,
     getHistory: async () => [],
     startDemo: notAttached,
+    attachGroup: notAttached,
+    detachGroup: notAttached,
     // pools, emergency cleanup
     getPools: notAttached,
     emergencyCleanup: notAttached,

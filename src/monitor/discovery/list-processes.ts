@@ -11,6 +11,7 @@ import type {
 import { fetchInspectorTargets, type InspectorTarget } from '../inspector/json-list';
 import { readPackageName, titleFromParts } from './process-title';
 import { isOwnProcess, selfContext, selfPidsAmong } from './self-processes';
+import { withProcessGroups } from './groups';
 import {
   cleanExePath,
   isLoopbackAddress,
@@ -45,6 +46,8 @@ export interface ProcInfo {
   cwd: string | null;
   /** Parent pid, from /proc/PID/stat. */
   ppid: number;
+  /** User + system CPU so far, in clock ticks. */
+  cpuTicks: number;
 }
 
 export interface ListOptions {
@@ -96,6 +99,7 @@ export async function readProcInfo(pid: number): Promise<ProcInfo | null> {
     isNode,
     startTimeMs: startTimeMs(stat, await bootTimeSeconds()),
     ppid: stat.ppid,
+    cpuTicks: stat.cpuTicks,
   };
 }
 
@@ -286,5 +290,5 @@ export async function listProcesses(opts: ListOptions = {}): Promise<ProcessList
     for (const t of targets)
       inspectors.push({ port: t.port, id: t.id, title: t.title, url: t.url });
   }
-  return { processes, inspectors };
+  return withProcessGroups({ processes, inspectors }, infos);
 }

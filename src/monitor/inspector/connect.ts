@@ -30,6 +30,13 @@ import {
   isValidTargetId,
   type InspectorTarget,
 } from './json-list';
+import { nodeChildrenOf } from '../discovery/groups';
+import {
+  DEFAULT_SIGNAL_PORT,
+  moveInspector,
+  readMoveRecord,
+  signalPortIsDefault,
+} from './move-inspector';
 import { connectWebSocket } from './transport';
 
 export interface ConnectedTarget {
@@ -65,12 +72,14 @@ export interface ConnectOptions {
   commandTimeoutMs?: number;
   /** How long to wait for an inspector to appear after SIGUSR1. */
   signalWaitMs?: number;
+  /** Move an inspector SIGUSR1 opened on 9229 to a free port (default true). */
+  moveSignalPort?: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 3_000;
 const DEFAULT_SIGNAL_WAIT_MS = 5_000;
-const SIGNAL_POLL_MS = 100;
+const SIGNAL_POLL_MS = 25;
 
 /*
  * While a target waits in --inspect-brk, bootstrap has not finished: process.version
@@ -263,6 +272,22 @@ async function connectByPid(
   if (!Number.isInteger(pid) || pid <= 0) {
     throw new MonitorError(ErrorCodes.BAD_ARGUMENT, `${String(pid)} is not a valid process id.`);
   }
+  const proc = await describeNodeProcess(pid);
+  if (proc.inspector.state === 'open') {
+    return connectToOpenInspector(pid, proc.inspector.port, proc.inspector.bindAddress, opts);
+  }
+  if (!consent) {
+    throw new MonitorError(
+      ErrorCodes.INSPECTOR_CLOSED,
+      `The inspector of PID ${pid} is closed; confirm to open it with SIGUSR1.`,
+    );
+  }
+  // One SIGUSR1 attach at a time in this dashboard: each opens 9229 and moves it away
+  // before the next signal, so the processes of a group never race for the port.
+  return withSignalLock(() => connectBySignal(pid, opts));
+}
+
+async function describeNodeProcess(pid: number) {
   const proc = await describeProcess(pid);
   if (!proc)
     throw new MonitorError(ErrorCodes.NO_SUCH_PROCESS, `No process with PID ${pid} is running.`);
@@ -274,29 +299,149 @@ async function connectByPid(
       `PID ${pid} is not a Node.js process, so it has no inspector (and SIGUSR1 would kill it).`,
     );
   }
+  return proc;
+}
+
+let signalLock: Promise<unknown> = Promise.resolve();
+
+function withSignalLock<T>(fn: () => Promise<T>): Promise<T> {
+  const run = signalLock.then(fn, fn);
+  signalLock = run.catch(() => undefined);
+  return run;
+}
+
+async function connectBySignal(pid: number, opts: ConnectOptions): Promise<ConnectedTarget> {
+  // Again: while this attach waited for the lock, the process may have gone or opened.
+  const proc = await describeNodeProcess(pid);
   if (proc.inspector.state === 'open') {
     return connectToOpenInspector(pid, proc.inspector.port, proc.inspector.bindAddress, opts);
   }
-  if (!consent) {
-    throw new MonitorError(
-      ErrorCodes.INSPECTOR_CLOSED,
-      `The inspector of PID ${pid} is closed; confirm to open it with SIGUSR1.`,
-    );
-  }
+  // A cluster primary whose inspector opens signals every worker to open its own (Node's
+  // cluster does that): those we close again below, as we never meant to open them.
+  const quiet = await closedNodeChildren(pid);
   const port = await openInspectorWithSignal(
     proc.info,
     opts.signalWaitMs ?? DEFAULT_SIGNAL_WAIT_MS,
   );
   try {
-    const connected = await connectToOpenInspector(pid, port.port, port.bindAddress, opts);
+    return await signalledSession(pid, proc, port, opts);
+  } finally {
+    if (quiet.length > 0) await closeStrayInspectors(quiet);
+  }
+}
+
+async function signalledSession(
+  pid: number,
+  proc: Awaited<ReturnType<typeof describeNodeProcess>>,
+  port: { port: number; bindAddress: string },
+  opts: ConnectOptions,
+): Promise<ConnectedTarget> {
+  let connected: ConnectedTarget;
+  try {
+    connected = await connectToOpenInspector(pid, port.port, port.bindAddress, opts);
     connected.openedBySignal = true;
-    return connected;
   } catch (err) {
     // Not attached after all: leave nothing open that we opened. No session of ours to
     // ask for inspector.close(), so a short-lived one does it.
     await closeInspectorOnPort(port.port).catch(() => undefined);
     throw err;
   }
+  if (
+    opts.moveSignalPort === false ||
+    port.port !== DEFAULT_SIGNAL_PORT ||
+    !signalPortIsDefault(proc.info.argv, proc.info.nodeOptions)
+  ) {
+    // Started with --inspect-port (it keeps its own port), or moved by us before: Node
+    // reopens the port an inspector last had.
+    return connected;
+  }
+  if (connected.paused || connected.unresponsive) {
+    connected.warnings.push(stuckOnPortWarning(port.port, 'the target did not answer in time'));
+    return connected;
+  }
+  return moveOffSignalPort(connected, proc.info, port.port, opts);
+}
+
+/**
+ * Where we moved an inspector to, per pid: after close(), Node's next SIGUSR1 reopens
+ * the port the inspector last had, not 9229.
+ */
+const movedTo = new Map<number, { startTimeMs: number; port: number }>();
+
+/** The port SIGUSR1 will open for this process. */
+function signalPortOf(info: ProcInfo): number {
+  const moved = movedTo.get(info.pid);
+  if (moved && moved.startTimeMs === info.startTimeMs) return moved.port;
+  if (moved) movedTo.delete(info.pid);
+  return inspectorPortAfterSignal(info.argv, info.nodeOptions);
+}
+
+/** Node children of pid whose inspector is closed now. */
+async function closedNodeChildren(pid: number): Promise<number[]> {
+  const children = await nodeChildrenOf(pid).catch(() => []);
+  const states = await Promise.all(
+    children.map((c) => findInspectorOf(c, { probeTimeoutMs: 300 }).catch(() => null)),
+  );
+  return children.filter((_, i) => states[i]?.state.state === 'closed');
+}
+
+/** Closes inspectors that opened in these processes (twice, 100 ms apart: they lag). */
+async function closeStrayInspectors(pids: number[]): Promise<void> {
+  for (let round = 0; round < 2; round++) {
+    if (round > 0) await new Promise((r) => setTimeout(r, 100));
+    await Promise.all(
+      pids.map(async (c) => {
+        const found = await findInspectorOf(c, { probeTimeoutMs: 300 }).catch(() => null);
+        if (found?.state.state === 'open') {
+          await closeInspectorOnPort(found.state.port).catch(() => undefined);
+        }
+      }),
+    );
+  }
+}
+
+function stuckOnPortWarning(port: number, why: string): string {
+  return (
+    `The inspector stays on port ${port} (moving it to a free port failed: ${why}), so ` +
+    `no other process can be opened with SIGUSR1 until this one is detached.`
+  );
+}
+
+/** 9229 → a free port (move-inspector.ts); reconnects there. */
+async function moveOffSignalPort(
+  connected: ConnectedTarget,
+  proc: ProcInfo,
+  fromPort: number,
+  opts: ConnectOptions,
+): Promise<ConnectedTarget> {
+  const pid = proc.pid;
+  let outcome;
+  try {
+    outcome = await moveInspector(connected.client, pid, fromPort);
+  } catch (err) {
+    // Either the evaluate failed (the inspector may still be open on the old port) or
+    // it never came back (then there is nothing to close): leave nothing open.
+    connected.client.close();
+    await closeInspectorOnPort(fromPort).catch(() => undefined);
+    throw err;
+  }
+  if (!outcome.moved && outcome.stillConnected) {
+    connected.warnings.push(stuckOnPortWarning(fromPort, outcome.why));
+    return connected;
+  }
+  let again: ConnectedTarget;
+  try {
+    again = await connectToOpenInspector(pid, outcome.port, outcome.bindAddress, opts);
+  } catch (err) {
+    await closeInspectorOnPort(outcome.port).catch(() => undefined);
+    throw err;
+  }
+  again.openedBySignal = true;
+  if (outcome.moved) movedTo.set(pid, { startTimeMs: proc.startTimeMs, port: outcome.port });
+  const record = await readMoveRecord(again.client);
+  if (!outcome.moved)
+    again.warnings.push(stuckOnPortWarning(fromPort, record?.error ?? outcome.why));
+  return again;
 }
 
 /**
@@ -352,7 +497,7 @@ async function openInspectorWithSignal(
   waitMs: number,
 ): Promise<{ port: number; bindAddress: string }> {
   const pid = info.pid;
-  const expectedPort = inspectorPortAfterSignal(info.argv, info.nodeOptions);
+  const expectedPort = signalPortOf(info);
   if (expectedPort !== 0) {
     const taken = (await listenersOnPort(expectedPort)).filter(
       (s) =>
@@ -363,8 +508,8 @@ async function openInspectorWithSignal(
     if (taken.length > 0) {
       throw new MonitorError(
         ErrorCodes.PORT_TAKEN,
-        `Port ${expectedPort} is already in use by another process, so SIGUSR1 would fail to open ` +
-          `the inspector of PID ${pid} and only its own stderr would say so; free the port first.`,
+        `Port ${expectedPort} is already in use by ${await describeHolder(expectedPort)}, so SIGUSR1 ` +
+          `would fail to open the inspector of PID ${pid} and only its own stderr would say so; free the port first.`,
       );
     }
   }
@@ -410,6 +555,21 @@ async function openInspectorWithSignal(
     `Sent SIGUSR1 to PID ${pid} but no inspector opened within ${waitMs} ms; ` +
       `the target prints the reason (e.g. port ${expectedPort || 'in use'}) only on its own stderr.`,
   );
+}
+
+/** Who listens on port, for PORT_TAKEN (read from /proc; nothing is probed). */
+async function describeHolder(port: number): Promise<string> {
+  const pid = await findPidListeningOn(port).catch(() => null);
+  if (pid === null) return 'another process';
+  const info = await readProcInfo(pid);
+  const what = info ? ` (${commandOf(info).slice(0, 120)})` : '';
+  if (info?.isNode && pid !== process.pid) {
+    return (
+      `PID ${pid}${what}, a Node process: if that is its inspector, it stays on ${port} ` +
+      `(opened with --inspect, or it could not be moved to a free port) until it is detached or closed`
+    );
+  }
+  return `PID ${pid}${what}`;
 }
 
 function titleFrom(argv: string[] | null, fallback: string): string {

@@ -34,15 +34,22 @@ export interface SessionRequestDeps {
   startDemo: () => Promise<Demo>;
   /** A target was removed: other request modules forget what they kept for it. */
   onRemoved?: (targetId: TargetId) => void;
+  /** The process group of a pid (discovery/groups.ts); null when unknown. */
+  groupOf?: (pid: number) => Promise<string | null>;
 }
 
 /** The session spec of a freshly connected process. */
-export function processSessionSpec(connected: ConnectedTarget, intervalMs: number) {
+export function processSessionSpec(
+  connected: ConnectedTarget,
+  intervalMs: number,
+  groupId: string | null = null,
+) {
   const { client } = connected;
   return {
     client,
     osPid: connected.pid,
     info: {
+      ...(groupId !== null ? { groupId } : {}),
       pid: connected.pid,
       title: connected.title,
       command: connected.command,
@@ -91,12 +98,17 @@ export class SessionRequests {
     return this.sessions.targetList();
   }
 
-  async attach(args: AttachArgs): Promise<TargetInfo> {
+  /** `opts.groupId`: the member of attachGroup this is (else looked up by pid). */
+  async attach(args: AttachArgs, opts: { groupId?: string } = {}): Promise<TargetInfo> {
     this.sessions.assertOpen();
     const spec = validateAttachArgs(args);
     const existing = this.sessions.findLive(spec.pid ?? null, spec.port ?? null, spec.url ?? null);
     if (existing) throw alreadyAttached(existing.info);
     const connected = await this.deps.connect(spec);
+    let groupId = opts.groupId ?? null;
+    if (groupId === null && connected.pid !== null && this.deps.groupOf) {
+      groupId = await this.deps.groupOf(connected.pid).catch(() => null);
+    }
     // Checked again with what the connection revealed (a port attached before by pid,
     // or two attaches racing for the same target).
     const dup = this.sessions.findLive(connected.pid, connected.port, null);
@@ -106,7 +118,7 @@ export class SessionRequests {
       this.sessions.assertOpen();
     }
     return this.sessions.start(
-      processSessionSpec(connected, spec.intervalMs ?? INTERVAL_DEFAULT_MS),
+      processSessionSpec(connected, spec.intervalMs ?? INTERVAL_DEFAULT_MS, groupId),
     );
   }
 
