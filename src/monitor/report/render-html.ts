@@ -4,6 +4,7 @@
 import { GC_KINDS, type Sample } from '../../shared/model';
 import type { RecordedEvent, ReportData } from '../../shared/report-model';
 import { escapeHtml } from './escape';
+import { tickNumber } from './nice-ticks';
 import { svgLineChart, type ChartSeries } from './svg-chart';
 
 export const REPORT_CSP =
@@ -76,15 +77,16 @@ function charts(samples: readonly Sample[]): string {
     { name: 'Heap used', color: '#10b981', values: mb((s) => s.heapUsedBytes) },
     { name: 'External', color: '#f59e0b', values: mb((s) => s.externalBytes) },
   ];
-  const fmtMb = (v: number): string => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} MB`;
-  const fmtMs = (v: number): string => `${v >= 10 ? v.toFixed(0) : v.toFixed(1)} ms`;
+  // Axis ticks are round numbers (nice-ticks.ts): shown as they are, 2.5 stays 2.5.
+  const fmtMb = (v: number): string => `${tickNumber(v)} MB`;
+  const fmtMs = (v: number): string => `${tickNumber(v)} ms`;
   return [
     svgLineChart({ title: 'Memory', times, series: mem, formatValue: fmtMb }),
     svgLineChart({
       title: 'CPU',
       times,
       series: [{ name: 'CPU %', color: '#ef4444', values: samples.map((s) => s.cpuPercent) }],
-      formatValue: (v) => `${v.toFixed(0)} %`,
+      formatValue: (v) => `${tickNumber(v)} %`,
     }),
     svgLineChart({
       title: 'Event-loop delay',
@@ -194,7 +196,8 @@ function poolCharts(events: readonly RecordedEvent[]): string {
           title: `Pool ${name}`,
           times,
           series: chartSeries,
-          formatValue: (v) => v.toFixed(0),
+          formatValue: tickNumber,
+          integer: true,
         }),
       );
   }

@@ -1,6 +1,7 @@
 // Line charts as inline SVG, generated here so a report needs no script (its CSP
 // forbids any). Nulls break the line (a gap, never a zero: F12). Every text is escaped.
 import { escapeHtml } from './escape';
+import { axisTicks } from './nice-ticks';
 
 export interface ChartSeries {
   name: string;
@@ -13,7 +14,10 @@ export interface ChartSpec {
   title: string;
   times: readonly number[];
   series: readonly ChartSeries[];
+  /** Labels of the y-axis ticks (round numbers in the unit shown, see nice-ticks.ts). */
   formatValue: (v: number) => string;
+  /** Whole-number ticks only (counts). */
+  integer?: boolean;
   width?: number;
   height?: number;
 }
@@ -32,18 +36,18 @@ export function svgLineChart(spec: ChartSpec): string {
   const t0 = spec.times[0] ?? 0;
   const t1 = spec.times[spec.times.length - 1] ?? t0;
   const span = t1 - t0 || 1;
-  let yMax = 0;
+  let top = 0;
   for (const s of spec.series)
-    for (const v of s.values) if (v !== null && Number.isFinite(v) && v > yMax) yMax = v;
-  yMax = yMax > 0 ? yMax * 1.1 : 1;
+    for (const v of s.values) if (v !== null && Number.isFinite(v) && v > top) top = v;
+  // Round ticks; the axis ends on the first one at or above the largest value.
+  const { max: yMax, ticks } = axisTicks(top, 4, spec.integer ? 1 : 0);
   const x = (t: number): number => PAD.left + ((t - t0) / span) * plotW;
   const y = (v: number): number => PAD.top + plotH - (v / yMax) * plotH;
   const parts: string[] = [];
   parts.push(
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(spec.title)}">`,
   );
-  for (let i = 0; i <= 4; i++) {
-    const v = (yMax * i) / 4;
+  for (const v of ticks) {
     const yy = y(v).toFixed(1);
     parts.push(
       `<line x1="${PAD.left}" x2="${width - PAD.right}" y1="${yy}" y2="${yy}" stroke="#e5e7eb"/>`,
