@@ -1,12 +1,13 @@
 // Top-bar tools: open a recording file for offline browsing, and the Prometheus
 // endpoint switch (loopback only; the core validates the port).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { MetricsStatus } from '../../../shared/report-model';
 import { metricsStatus, openRecording, setMetrics } from '../../commands';
 
 const DEFAULT_METRICS_PORT = 9464;
 
 function OpenRecording() {
+  const id = useId();
   const [path, setPath] = useState('');
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -15,9 +16,10 @@ function OpenRecording() {
   };
   return (
     <form className="inline open-recording" onSubmit={submit}>
+      <label htmlFor={id}>Recording file</label>
       <input
+        id={id}
         type="text"
-        aria-label="Recording file path"
         placeholder="~/.resdash/recordings/…ndjson"
         data-testid="recording-path"
         value={path}
@@ -31,6 +33,7 @@ function OpenRecording() {
 }
 
 function MetricsSwitch() {
+  const portId = useId();
   const [status, setStatus] = useState<MetricsStatus | null>(null);
   const [port, setPort] = useState(String(DEFAULT_METRICS_PORT));
   useEffect(() => {
@@ -65,15 +68,19 @@ function MetricsSwitch() {
           {status?.url}
         </span>
       ) : (
-        <input
-          type="number"
-          min={1}
-          max={65535}
-          aria-label="Metrics port"
-          className="port-input"
-          value={port}
-          onChange={(e) => setPort(e.target.value)}
-        />
+        <>
+          <label htmlFor={portId}>on port</label>
+          <input
+            id={portId}
+            type="number"
+            min={1}
+            max={65535}
+            className="port-input"
+            data-testid="metrics-port"
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+          />
+        </>
       )}
     </span>
   );
