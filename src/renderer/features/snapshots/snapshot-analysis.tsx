@@ -2,11 +2,12 @@
 // shows it) and the per-class diff of two snapshots. Class names are hostile: text only.
 import { useState } from 'react';
 import type { SnapshotRecord } from '../../../shared/heap-tools-model';
-import { formatBytes, formatClock, formatCount } from '../../components/format';
+import { formatBytes, formatClock, formatCount, plural } from '../../components/format';
 import { heapToolsSelectors } from '../../store/heap-tools-slice';
 import { useDashboard } from '../../store/store';
 import { diffSnapshots } from './heap-tools-client';
 import { exploreClass, exploreNewObjects } from './explorer-client';
+import { snapshotHeading } from './snapshot-heading';
 
 function label(s: SnapshotRecord): string {
   return `${formatClock(s.createdAtMs)} ${s.title}${s.pid !== null ? ` (PID ${s.pid})` : ''}`;
@@ -18,15 +19,26 @@ const signed = (n: number, fmt: (v: number) => string): string =>
 export function SnapshotSummaryTable() {
   const current = useDashboard(heapToolsSelectors.analysis);
   const busy = useDashboard(heapToolsSelectors.busy('analyze'));
+  const library = useDashboard(heapToolsSelectors.library);
+  // "Today" for the heading's date: when this summary was first shown is close enough.
+  const [nowMs] = useState(() => Date.now());
   if (busy) return <p className="muted">Analysing in a separate process…</p>;
   if (!current) return null;
   const { summary } = current.analysis;
+  const record = library?.snapshots.find((s) => s.id === current.snapshotId);
+  const heading = snapshotHeading(record, current.snapshotId, nowMs);
   return (
     <div data-testid="snapshot-summary">
-      <h4>
-        Summary of {current.snapshotId}: {formatCount(summary.nodeCount)} objects,{' '}
-        {formatBytes(summary.reachableShallowBytes)} reachable
+      <h4 data-testid="snapshot-summary-title">
+        {heading.title}{' '}
+        <small className="muted" data-testid="snapshot-summary-id">
+          {heading.id}
+        </small>
       </h4>
+      <p className="muted">
+        {plural(summary.nodeCount, 'object')}, {formatBytes(summary.reachableShallowBytes)}{' '}
+        reachable
+      </p>
       <table className="heap-table">
         <thead>
           <tr>
@@ -109,7 +121,7 @@ export function SnapshotDiffPanel({ snapshots }: { snapshots: SnapshotRecord[] }
       {current && (
         <div data-testid="snapshot-diff">
           <h4>
-            {formatCount(current.diff.totals.addedCount)} objects added,{' '}
+            {plural(current.diff.totals.addedCount, 'object')} added,{' '}
             {formatCount(current.diff.totals.removedCount)} removed,{' '}
             {signed(current.diff.totals.sizeDeltaBytes, formatBytes)}
           </h4>
