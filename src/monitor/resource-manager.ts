@@ -27,6 +27,7 @@ import { SessionRegistry } from './sessions/registry';
 import { SessionRequests } from './sessions/requests';
 import { argsObject } from './sessions/validate';
 import { AnalysisRequests } from './snapshots/analysis/requests';
+import { WorkerRequests } from './workers/requests';
 
 export { MAX_QUEUED_SAMPLES_PER_TARGET } from './sessions/event-hub';
 export { validateAttachArgs, validateInterval } from './sessions/validate';
@@ -47,6 +48,7 @@ export class ResourceManager implements Monitor {
   readonly #analysis: AnalysisRequests;
   readonly #alerts: AlertRequests;
   readonly #groups: GroupRequests;
+  readonly #workers: WorkerRequests;
 
   constructor(options: MonitorOptions = {}) {
     this.#hub = new EventHub(Math.max(10, options.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS));
@@ -83,6 +85,7 @@ export class ResourceManager implements Monitor {
       discover,
       attach: (args, opts) => this.#lifecycle.attach(args, opts),
     });
+    this.#workers = new WorkerRequests(sessions);
     this.#alerts = new AlertRequests(
       <F extends SessionFeature>(targetId: unknown, name: string, o: { live: boolean }) =>
         o.live ? sessions.liveFeature<F>(targetId, name) : sessions.anyFeature<F>(targetId, name),
@@ -118,6 +121,7 @@ export class ResourceManager implements Monitor {
   // ---- process groups (groups/requests.ts) ------------------------------------------
   attachGroup = (a: RequestArgs<'attachGroup'>) => this.#groups.attachGroup(a);
   detachGroup = (a: RequestArgs<'detachGroup'>) => this.#groups.detachGroup(a);
+  listThreads = (a: RequestArgs<'listThreads'>) => this.#workers.listThreads(a);
 
   // ---- heap tools (logic in heap-tools/requests.ts) ---------------------------------
   collectGarbage = (a: RequestArgs<'collectGarbage'>) => this.#heapTools.collectGarbage(a);

@@ -15,6 +15,7 @@ import type {
   SampleBatch,
   TargetId,
   TargetInfo,
+  WorkerThreadInfo,
 } from './model';
 import type {
   Alert,
@@ -94,6 +95,12 @@ export interface Requests {
   };
   /** Detaches every live target of a group (its processes and their worker threads). */
   detachGroup: { args: { groupId: string }; result: TargetInfo[] };
+  /**
+   * The worker threads running in an attached process, each with its target once its
+   * session has started (src/monitor/workers); NODE_TOO_OLD when the target has no
+   * NodeWorker domain.
+   */
+  listThreads: { args: { targetId: TargetId }; result: WorkerThreadInfo[] };
   // ---- recordings, reports, Prometheus export (src/monitor/recording, report, metrics) ----
   /** Opens a recording file as a detached, read-only target whose history is the recording. */
   openRecording: { args: { path: string }; result: TargetInfo };
@@ -275,6 +282,7 @@ export const REQUEST_NAMES = [
   'startDemo',
   'attachGroup',
   'detachGroup',
+  'listThreads',
   'openRecording',
   'exportReport',
   'startMetrics',

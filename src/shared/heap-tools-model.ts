@@ -88,6 +88,9 @@ export interface SnapshotRecord {
   /** Heap used at capture, when known. */
   heapUsedBytes: number | null;
   pid: number | null;
+  /** A worker thread's snapshot: its threadId and name (the heap is that thread's isolate). */
+  threadId?: number;
+  threadName?: string;
   /** The target's title when captured; the original file name when imported. */
   title: string;
   durationMs: number | null;

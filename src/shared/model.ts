@@ -126,6 +126,15 @@ export interface GroupAttachResult {
   members: GroupMemberResult[];
 }
 
+/** A worker thread running in an attached process. */
+export interface WorkerThreadInfo {
+  threadId: number;
+  /** Hostile: render as text only. */
+  threadName: string | null;
+  /** Its target; null when its session could not start (it ended while attaching). */
+  targetId: TargetId | null;
+}
+
 export type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb';
 export const GC_KINDS: readonly GcKind[] = ['minor', 'major', 'incremental', 'weakcb'];
 

@@ -90,6 +90,7 @@ function syntheticMonitor(targets: number, historyS: number): MonitorApi & { sto
     startDemo: () => Promise.reject(new Error('not in this benchmark')),
     attachGroup: () => Promise.reject(new Error('not in this benchmark')),
     detachGroup: () => Promise.reject(new Error('not in this benchmark')),
+    listThreads: () => Promise.reject(new Error('not in this benchmark')),
     getPools: () => ok([]),
     emergencyCleanup: () => Promise.reject(new Error('not in this benchmark')),
     getCleanupStats: () => ok({ attempted: 0, succeeded: 0, failed: 0, successRate: null }),

@@ -40,6 +40,7 @@ function fakeMonitor(): MonitorApi & { emit<E extends EventName>(e: E, p: Events
     startDemo: notAttached,
     attachGroup: notAttached,
     detachGroup: notAttached,
+    listThreads: notAttached,
     // pools, emergency cleanup
     getPools: notAttached,
     emergencyCleanup: notAttached,

@@ -6,6 +6,7 @@ import { createAlertsFeature } from '../alerts/alerts-feature';
 import { createLeaksFeature } from '../leaks/leaks-feature';
 import { createPoolsFeature } from '../pools/pools-feature';
 import { eventLogFeature } from '../report/event-log';
+import { createWorkersFeature } from '../workers/workers-feature';
 import type { SessionFeatureFactory } from './session-feature';
 
 export const defaultFeatures: SessionFeatureFactory[] = [
@@ -15,6 +16,7 @@ export const defaultFeatures: SessionFeatureFactory[] = [
   (ctx) => createAlertsFeature(ctx), // limits and alerts
   (ctx) => createLeaksFeature(ctx), // post-GC trend, investigate, snapshot series
   createPoolsFeature(), // pool utilization read from the target, emergency cleanup
+  createWorkersFeature, // a session per worker thread, over the same connection
 ];
 
 export type { SessionContext, SessionFeature, SessionFeatureFactory } from './session-feature';

@@ -16,6 +16,25 @@ export interface FeatureSettings {
   recording?: RecordingOptions | false;
   /** Where the snapshot library and recordings live; default $RESDASH_DATA_DIR or ~/.resdash. */
   dataDir?: string;
+  /** Attach to every worker thread of an attached process (default true; workers feature). */
+  workerThreads?: boolean;
+}
+
+/** One worker thread of a target, over a child client of the target's connection. */
+export interface ChildSessionSpec {
+  client: CdpClient;
+  /** worker_threads.threadId. */
+  threadId: number;
+  /** The name given to new Worker(…, {name}); null when none. Hostile. */
+  threadName: string | null;
+}
+
+/** How a feature starts and ends sessions for its target's worker threads. */
+export interface ChildSessions {
+  /** Starts a session (its own history, probe and features) for one worker thread. */
+  start(spec: ChildSessionSpec): Promise<TargetInfo>;
+  /** Ends one (history kept, like any detached target). */
+  end(targetId: string, reason: string): Promise<void>;
 }
 
 export interface SessionContext {
@@ -34,6 +53,8 @@ export interface SessionContext {
   readonly monitorOptions: Readonly<FeatureSettings>;
   /** Another feature of the same session (e.g. alerts reading pool stats), if present. */
   feature<F extends SessionFeature>(name: string): F | undefined;
+  /** Sessions for this target's worker threads; absent in a worker thread's own session. */
+  readonly children?: ChildSessions;
 }
 
 export interface SessionFeature extends Disposable {

@@ -158,7 +158,7 @@ export class HeapToolsFeature implements SessionFeature {
   ): Promise<SnapshotRecord> {
     const info = this.ctx.info;
     const startedAtMs = this.ctx.now();
-    const slot = library.allocate(startedAtMs, info.pid);
+    const slot = library.allocate(startedAtMs, info.pid, info.threadId);
     const captureId = slot.id;
     const writer = new CaptureWriter(slot.path, this.options.writer);
     const expect = expectationFrom(estimate.heapUsedBytes, estimate, this.#calibration);
@@ -242,7 +242,9 @@ export class HeapToolsFeature implements SessionFeature {
         sizeBytes,
         heapUsedBytes: estimate.heapUsedBytes,
         pid: info.pid,
-        title: info.title.slice(0, 200),
+        ...(info.threadId !== undefined ? { threadId: info.threadId } : {}),
+        ...(info.threadName !== undefined ? { threadName: info.threadName.slice(0, 200) } : {}),
+        title: info.title.slice(0, 300),
         durationMs,
       });
       progress('done');

@@ -4,8 +4,41 @@ import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Transport } from './transport';
 
-export type Commands = ProtocolMapping.Commands;
-export type EventsMap = ProtocolMapping.Events;
+/**
+ * Node's own NodeWorker domain (not in devtools-protocol): worker threads' sessions
+ * multiplexed over the process's connection by sessionId.
+ */
+export interface NodeWorkerInfo {
+  /** The worker's threadId, as a string. */
+  workerId: string;
+  type: string;
+  /** "[worker N] name" (name from new Worker(…, {name})). Hostile. */
+  title: string;
+  url: string;
+}
+
+export interface NodeWorkerCommands {
+  'NodeWorker.enable': { paramsType: [{ waitForDebuggerOnStart: boolean }]; returnType: object };
+  'NodeWorker.disable': { paramsType: [undefined?]; returnType: object };
+  'NodeWorker.sendMessageToWorker': {
+    paramsType: [{ sessionId: string; message: string }];
+    returnType: object;
+  };
+  'NodeWorker.detach': { paramsType: [{ sessionId: string }]; returnType: object };
+}
+
+export interface NodeWorkerEvents {
+  'NodeWorker.attachedToWorker': [
+    { sessionId: string; workerInfo: NodeWorkerInfo; waitingForDebugger: boolean },
+  ];
+  'NodeWorker.detachedFromWorker': [{ sessionId: string }];
+  'NodeWorker.receivedMessageFromWorker': [
+    { sessionId: string; message: string; workerId?: string },
+  ];
+}
+
+export type Commands = ProtocolMapping.Commands & NodeWorkerCommands;
+export type EventsMap = ProtocolMapping.Events & NodeWorkerEvents;
 export type CommandParams<M extends keyof Commands> = Commands[M]['paramsType'][0];
 export type CommandResult<M extends keyof Commands> = Commands[M]['returnType'];
 export type EventParams<E extends keyof EventsMap> = EventsMap[E][0];
@@ -180,4 +213,69 @@ export class CdpClient {
     for (const l of [...this.#closeListeners]) l(reason);
     this.#closeListeners.clear();
   }
+}
+
+/**
+ * The messages of every worker session of one connection, routed by sessionId: one
+ * listener per event on the parent, however many workers there are.
+ */
+class ChildRouter {
+  readonly #children = new Map<string, Transport>();
+
+  constructor(private readonly parent: CdpClient) {
+    parent.on('NodeWorker.receivedMessageFromWorker', (p) => {
+      if (typeof p?.sessionId !== 'string' || typeof p.message !== 'string') return; // F9
+      this.#children.get(p.sessionId)?.onmessage?.(p.message);
+    });
+    parent.on('NodeWorker.detachedFromWorker', (p) => {
+      if (typeof p?.sessionId === 'string') this.close(p.sessionId, 'the worker thread ended');
+    });
+    parent.onClose((reason) => {
+      for (const id of [...this.#children.keys()])
+        this.close(id, `the process's connection closed: ${reason}`);
+    });
+  }
+
+  transport(sessionId: string): Transport {
+    const parent = this.parent;
+    const t: Transport = {
+      send: (message) => {
+        if (!this.#children.has(sessionId)) throw new Error('the worker session is closed');
+        parent.send('NodeWorker.sendMessageToWorker', { sessionId, message }).catch((err) => {
+          // The process no longer knows this session: the worker is gone.
+          this.close(sessionId, (err as Error).message);
+        });
+      },
+      close: () => {
+        if (!this.#children.delete(sessionId)) return;
+        if (!parent.closed) parent.send('NodeWorker.detach', { sessionId }).catch(() => undefined);
+      },
+    };
+    this.#children.set(sessionId, t);
+    return t;
+  }
+
+  close(sessionId: string, reason: string): void {
+    const t = this.#children.get(sessionId);
+    if (!t) return;
+    this.#children.delete(sessionId);
+    t.onclose?.(reason);
+  }
+}
+
+const routers = new WeakMap<CdpClient, ChildRouter>();
+
+/**
+ * A client for one worker thread's session (NodeWorker.attachedToWorker), multiplexed
+ * over the process's connection. It is a CdpClient like any other (same send/on, the
+ * same timeouts and typed errors), so the probe and every feature work over it
+ * unchanged. It closes when the worker ends, when the parent closes, or on close()
+ * (which sends NodeWorker.detach).
+ */
+export function openChildSession(parent: CdpClient, sessionId: string): CdpClient {
+  let router = routers.get(parent);
+  if (!router) routers.set(parent, (router = new ChildRouter(parent)));
+  const child = new CdpClient(router.transport(sessionId));
+  if (parent.closed) router.close(sessionId, "the process's connection is closed");
+  return child;
 }

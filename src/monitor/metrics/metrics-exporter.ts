@@ -344,7 +344,13 @@ function buildFamilies(
   const M = METRICS;
   for (const t of targets) {
     const st = stateOf(t.id);
-    const base = { target: t.id, pid: t.pid === null ? '' : String(t.pid), process: t.title };
+    // A worker thread is a member of its process: thread="<threadId>", the process "main".
+    const base = {
+      target: t.id,
+      pid: t.pid === null ? '' : String(t.pid),
+      process: t.title,
+      thread: t.kind === 'worker' ? String(t.threadId ?? '') : 'main',
+    };
     put(M.up, base, t.status === 'attached' ? 1 : 0);
     const s = st?.latest;
     if (s) {

@@ -6,7 +6,7 @@
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Sample, TargetId, TargetInfo, TargetStatus } from '../../shared/model';
 import { defaultFeatures, type SessionContext, type SessionFeature } from '../features';
-import type { SessionFeatureFactory } from '../features/session-feature';
+import type { ChildSessionSpec, SessionFeatureFactory } from '../features/session-feature';
 import { SampleHistory } from '../history/history';
 import type { CdpClient } from '../inspector/cdp-client';
 import { DisposableStore } from '../lifecycle/disposable';
@@ -44,6 +44,9 @@ export interface SessionSpec {
   /** Default: the monitor's features (options.features, else features/index.ts). */
   features?: readonly SessionFeatureFactory[];
 }
+
+/** Ended worker threads kept (with their history) per process; older ones are dropped. */
+export const MAX_ENDED_WORKERS_PER_PROCESS = 32;
 
 export class SessionRegistry {
   readonly #sessions = new Map<TargetId, Session>();
@@ -84,7 +87,7 @@ export class SessionRegistry {
     return this.all().filter((s) => s.info.status !== 'detached');
   }
 
-  /** A live session by pid, port or URL port. */
+  /** A live process session (never a worker thread) by pid, port or URL port. */
   findLive(pid: number | null, port: number | null, url: string | null): Session | undefined {
     let urlPort: number | null = null;
     if (url) {
@@ -95,7 +98,7 @@ export class SessionRegistry {
       }
     }
     for (const s of this.#sessions.values()) {
-      if (s.info.status === 'detached') continue;
+      if (s.info.status === 'detached' || s.info.kind === 'worker') continue;
       if (pid !== null && s.info.pid === pid) return s;
       if (port !== null && s.info.port === port) return s;
       if (urlPort !== null && s.info.port === urlPort) return s;
@@ -185,6 +188,22 @@ export class SessionRegistry {
       monitorOptions: this.options,
       feature: <F extends SessionFeature>(name: string) =>
         session.features.find((f) => f.name === name) as F | undefined,
+      // A process's worker threads get sessions of their own (workers feature); a
+      // worker's session does not look for nested workers.
+      ...(info.kind === 'worker'
+        ? {}
+        : {
+            children: {
+              start: (child: ChildSessionSpec) => {
+                this.#pruneEndedWorkers(id);
+                return this.start(workerSessionSpec(session, child));
+              },
+              end: async (targetId: string, reason: string) => {
+                const s = this.#sessions.get(targetId);
+                if (s) await this.end(s, reason);
+              },
+            },
+          }),
     };
     session.context = context;
     for (const factory of spec.features ?? this.options.features ?? defaultFeatures) {
@@ -214,6 +233,20 @@ export class SessionRegistry {
     sampler.start();
     this.emitTargets();
     return { ...info };
+  }
+
+  /** The worker-thread sessions of a process session, live and ended. */
+  workersOf(parentId: TargetId): Session[] {
+    return this.all().filter((s) => s.info.parentTargetId === parentId);
+  }
+
+  /** Short-lived workers (a pool per task) must not grow the target list without bound. */
+  #pruneEndedWorkers(parentId: TargetId): void {
+    const ended = this.workersOf(parentId).filter((s) => s.info.status === 'detached');
+    const extra = ended.length - MAX_ENDED_WORKERS_PER_PROCESS + 1;
+    if (extra <= 0) return;
+    ended.sort((a, b) => (a.info.detachedAtMs ?? 0) - (b.info.detachedAtMs ?? 0));
+    for (const s of ended.slice(0, extra)) this.remove(s);
   }
 
   #onSample(session: Session, sample: Sample): void {
@@ -296,4 +329,36 @@ export class SessionRegistry {
     this.#disposed = true;
     await Promise.all(this.live().map((s) => this.end(s, reason)));
   }
+}
+
+/** The session of one worker thread of `parent`, over a child client of its connection. */
+export function workerSessionSpec(parent: Session, child: ChildSessionSpec): SessionSpec {
+  const p = parent.info;
+  const name = child.threadName ? ` ${child.threadName}` : '';
+  const parentClient = parent.context?.client;
+  return {
+    client: child.client,
+    // OS figures (CPU, RSS, fds, threads) are the process's: its own session has them.
+    osPid: null,
+    info: {
+      kind: 'worker',
+      pid: p.pid,
+      port: p.port,
+      title: `${p.title} [worker ${child.threadId}${name}]`.slice(0, 300),
+      command: p.command,
+      warnings: [],
+      parentTargetId: p.id,
+      threadId: child.threadId,
+      ...(child.threadName ? { threadName: child.threadName } : {}),
+      ...(p.groupId !== undefined ? { groupId: p.groupId } : {}),
+      ...(p.nodeVersion !== undefined ? { nodeVersion: p.nodeVersion } : {}),
+    },
+    paused: false,
+    unresponsive: false,
+    intervalMs: p.intervalMs,
+    lostReason: (reason) =>
+      parentClient?.closed
+        ? lostReason(p.pid, reason)
+        : `Worker thread ${child.threadId} ended (${reason}).`,
+  };
 }

@@ -85,7 +85,7 @@ export class SessionRequests {
       ports = a.ports as number[];
     }
     const list = await this.deps.discover(ports ? { ports } : {});
-    const live = this.sessions.live();
+    const live = this.sessions.live().filter((s) => s.info.kind !== 'worker');
     for (const p of list.processes) {
       const s = live.find((x) => x.info.pid === p.pid);
       if (s) p.attachedTargetId = s.info.id;
@@ -134,8 +134,11 @@ export class SessionRequests {
     const session = this.sessions.get(argsObject(args).targetId);
     if (session.info.status !== 'detached')
       await this.sessions.end(session, 'Removed by the user.');
-    this.sessions.remove(session);
-    this.deps.onRemoved?.(session.info.id);
+    // A process goes with its worker threads.
+    for (const s of [session, ...this.sessions.workersOf(session.info.id)]) {
+      this.sessions.remove(s);
+      this.deps.onRemoved?.(s.info.id);
+    }
     this.sessions.emitTargets();
     return null;
   }
@@ -150,8 +153,14 @@ export class SessionRequests {
         `Target ${session.info.id} is detached; attach again to sample it.`,
       );
     }
-    session.sampler.setIntervalMs(intervalMs);
-    session.info.intervalMs = intervalMs;
+    // A process's worker threads follow it.
+    const live = [session, ...this.sessions.workersOf(session.info.id)].filter(
+      (s) => s.info.status !== 'detached' && s.sampler,
+    );
+    for (const s of live) {
+      s.sampler!.setIntervalMs(intervalMs);
+      s.info.intervalMs = intervalMs;
+    }
     this.sessions.emitTargets();
     return { ...session.info };
   }

@@ -49,9 +49,17 @@ export class SnapshotLibrary {
     return this.dir;
   }
 
-  /** A fresh id and the final path for a new file (nothing is created yet). */
-  allocate(nowMs: number, pid: number | null): { id: string; fileName: string; path: string } {
-    const id = `${stamp(nowMs)}-${pid ?? 'x'}-${randomBytes(3).toString('hex')}`;
+  /**
+   * A fresh id and the final path for a new file (nothing is created yet). A worker
+   * thread's snapshot is named after it: `…-PID-tTHREADID-…`.
+   */
+  allocate(
+    nowMs: number,
+    pid: number | null,
+    threadId?: number,
+  ): { id: string; fileName: string; path: string } {
+    const thread = threadId === undefined ? '' : `-t${threadId}`;
+    const id = `${stamp(nowMs)}-${pid ?? 'x'}${thread}-${randomBytes(3).toString('hex')}`;
     const fileName = id + SNAPSHOT_EXT;
     return { id, fileName, path: path.join(this.dir, fileName) };
   }
@@ -167,7 +175,9 @@ export class SnapshotLibrary {
         sizeBytes: size,
         heapUsedBytes: typeof v.heapUsedBytes === 'number' ? v.heapUsedBytes : null,
         pid: typeof v.pid === 'number' ? v.pid : null,
-        title: typeof v.title === 'string' ? v.title.slice(0, 200) : '',
+        ...(Number.isSafeInteger(v.threadId) ? { threadId: v.threadId } : {}),
+        ...(typeof v.threadName === 'string' ? { threadName: v.threadName.slice(0, 200) } : {}),
+        title: typeof v.title === 'string' ? v.title.slice(0, 300) : '',
         durationMs: typeof v.durationMs === 'number' ? v.durationMs : null,
       };
     } catch {
