@@ -1,6 +1,6 @@
 import { ConfirmDialog } from './components/confirm-dialog';
 import { ErrorLine } from './components/error-line';
-import { DashboardPane } from './features/dashboard/target-dashboard';
+import { MainPane } from './features/groups/main-pane';
 import { ProcessList } from './features/processes/process-list';
 import { ShellTools } from './features/report/shell-tools';
 import { useDashboard } from './store/store';
@@ -26,7 +26,7 @@ export function App() {
       <ErrorLine />
       <div className="layout">
         <ProcessList />
-        <DashboardPane />
+        <MainPane />
       </div>
       <ConfirmDialog />
     </div>

@@ -8,6 +8,7 @@ import type { ExportReportResult, MetricsStatus } from '../shared/report-model';
 import { connectHeapTools, rehydrateHeapTools } from './features/snapshots/heap-tools-client';
 import { connectPools, rehydratePools } from './features/pools/pools-client';
 import { connectAlerts, rehydrateAlerts } from './features/alerts/alerts-client';
+import { connectGroups } from './features/groups/groups-client';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
@@ -71,12 +72,14 @@ export function startClient(): () => void {
   const offAlerts = connectAlerts(conn.api);
   const offHeapTools = connectHeapTools(conn.api);
   const offPools = connectPools(conn.api);
+  const offGroups = connectGroups(conn.api);
   return () => {
     offSamples();
     offTargets();
     offAlerts();
     offHeapTools();
     offPools();
+    offGroups();
     conn.close();
     connection = null;
   };

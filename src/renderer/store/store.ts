@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { initialAlertsSlice, type AlertsSlice } from './alerts-slice';
+import { initialGroupsSlice, type GroupsSlice } from './groups-slice';
 import { initialHeapToolsSlice, type HeapToolsSlice } from './heap-tools-slice';
 import { initialPoolsSlice, type PoolsSlice } from './pools-slice';
 import { initialProcessesSlice, type ProcessesSlice } from './processes-slice';
@@ -16,7 +17,8 @@ export type DashboardState = ProcessesSlice &
   UiSlice &
   HeapToolsSlice &
   AlertsSlice &
-  PoolsSlice;
+  PoolsSlice &
+  GroupsSlice;
 
 export function initialDashboardState(): DashboardState {
   return {
@@ -27,6 +29,7 @@ export function initialDashboardState(): DashboardState {
     ...initialHeapToolsSlice,
     ...initialAlertsSlice,
     ...initialPoolsSlice,
+    ...initialGroupsSlice,
   };
 }
 

@@ -15,6 +15,8 @@ import { formatAgo } from '../../components/format';
 import { useElementWidth, usePolling } from '../../components/hooks';
 import { actions } from '../../store/actions';
 import { AlertBadge } from '../alerts/alert-badge';
+import { AttachedGroups } from '../groups/attached-groups';
+import { ProcessTree } from '../groups/process-tree';
 import { processSelectors } from '../../store/processes-slice';
 import { dashboardStore, useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
@@ -235,6 +237,7 @@ export function ProcessList() {
     <nav className="process-list" aria-label="Processes">
       <section>
         <h2>Attached</h2>
+        <AttachedGroups />
         {targets.length === 0 ? (
           <p className="empty">Nothing attached yet. Pick a process below.</p>
         ) : (
@@ -267,11 +270,10 @@ export function ProcessList() {
             </button>
           </div>
         ) : (
-          <ul className="rows">
-            {processes.map((p) => (
-              <ProcessRow key={p.pid} p={p} nowMs={nowMs} />
-            ))}
-          </ul>
+          <ProcessTree
+            processes={processes}
+            row={(p) => <ProcessRow key={p.pid} p={p} nowMs={nowMs} />}
+          />
         )}
         {inspectors.length > 0 && (
           <ul className="rows">
