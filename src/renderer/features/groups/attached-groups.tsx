@@ -3,6 +3,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { groupActions } from '../../store/groups-actions';
 import { attachedGroups, groupSelectors } from '../../store/groups-slice';
+import { plural } from '../../components/format';
 import { useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
 import { detachGroup } from './groups-client';
@@ -22,8 +23,9 @@ export function AttachedGroups() {
         return (
           <li key={groupId} data-testid={`attached-group-${groupId}`}>
             <span className="row-title" title={processes[0]?.command}>
-              Group {processes[0]?.title ?? groupId}: {processes.length} processes
-              {threads > 0 ? `, ${threads} threads` : ''} ({live} live)
+              Group {processes[0]?.title ?? groupId}:{' '}
+              {plural(processes.length, 'process', 'processes')}
+              {threads > 0 ? `, ${plural(threads, 'thread')}` : ''} ({live} live)
             </span>
             <span className="row-actions">
               <button

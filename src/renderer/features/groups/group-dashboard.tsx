@@ -7,6 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Sample, TargetInfo } from '../../../shared/model';
 import { groupActions } from '../../store/groups-actions';
 import { groupMembers } from '../../store/groups-slice';
+import { plural } from '../../components/format';
 import { useDashboard } from '../../store/store';
 import { targetSelectors } from '../../store/targets-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
@@ -109,8 +110,9 @@ export function GroupDashboard({ groupId }: { groupId: string }) {
         <div>
           <h1 title={root?.command}>Group: {root ? root.title : groupId}</h1>
           <p className="muted">
-            {members.filter((m) => m.kind !== 'worker').length} processes ·{' '}
-            {members.filter((m) => m.kind === 'worker').length} worker threads · {live.length} live
+            {plural(members.filter((m) => m.kind !== 'worker').length, 'process', 'processes')} ·{' '}
+            {plural(members.filter((m) => m.kind === 'worker').length, 'worker thread')} ·{' '}
+            {live.length} live
           </p>
         </div>
         <div className="controls">

@@ -7,6 +7,7 @@ import { useState, type ReactNode } from 'react';
 import type { DiscoveredProcess, ProcessGroup } from '../../../shared/model';
 import { groupActions } from '../../store/groups-actions';
 import { groupSelectors } from '../../store/groups-slice';
+import { plural } from '../../components/format';
 import { useDashboard } from '../../store/store';
 import { uiSelectors } from '../../store/ui-slice';
 import { attachGroup } from './groups-client';
@@ -102,7 +103,7 @@ function GroupRow({
             {name}
           </span>
           <span className="row-sub" data-testid={`group-sums-${group.id}`}>
-            {members.length} processes · {formatGroupRss(group.rssBytes)} ·{' '}
+            {plural(members.length, 'process', 'processes')} · {formatGroupRss(group.rssBytes)} ·{' '}
             {formatGroupCpu(group.cpuPercent)}
             {!group.rootIsNode ? ` · under ${group.rootCommand.slice(0, 60)}` : ''}
           </span>

@@ -6,7 +6,7 @@
 // the target's heap: text only.
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ExplorerNode } from '../../../shared/snapshot-model';
-import { formatBytes, formatCount } from '../../components/format';
+import { formatBytes, formatCount, plural } from '../../components/format';
 import { alertsSelectors } from '../../store/alerts-slice';
 import { useDashboard } from '../../store/store';
 import {
@@ -272,7 +272,7 @@ function Header() {
         {s.session && (
           <>
             {' · '}
-            <span title="Objects in the snapshot">{formatCount(s.session.nodeCount)} objects</span>
+            <span title="Objects in the snapshot">{plural(s.session.nodeCount, 'object')}</span>
             {' · '}
             <span title="Bytes reachable from the GC roots (the root's retained size)">
               {formatBytes(s.session.totalBytes)} reachable
@@ -332,7 +332,7 @@ function Classes() {
       </label>
       <span className="muted" title="Classes whose name contains the text">
         {' '}
-        {formatCount(classes.total)} classes
+        {plural(classes.total, 'class', 'classes')}
       </span>
       <ul className="xp-class-list">
         {classes.rows.map((c) => (
