@@ -10,9 +10,15 @@ export type OwnedMonitor = MonitorApi & { dispose(): Promise<void> };
  * Records its sessions only when asked: serve and record do; the one-shot commands (gc,
  * snapshot, allocations, cleanup, list) must not leave a recording behind per run.
  */
-export async function openMonitor(options: { record?: boolean } = {}): Promise<OwnedMonitor> {
+export async function openMonitor(
+  options: { record?: boolean; threads?: boolean } = {},
+): Promise<OwnedMonitor> {
   const { createMonitor } = await import('../monitor/index');
-  return createMonitor(options.record ? {} : { recording: false });
+  return createMonitor({
+    ...(options.record ? {} : { recording: false }),
+    // Worker threads get sessions of their own only where a command shows them.
+    ...(options.threads === false ? { workerThreads: false } : {}),
+  });
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -13,8 +13,9 @@ export async function withTarget<T>(
   spec: TargetSpec,
   enableInspector: boolean,
   work: (monitor: OwnedMonitor, target: TargetInfo) => Promise<T>,
+  options: { threads?: boolean } = {},
 ): Promise<T> {
-  const monitor = await openMonitor();
+  const monitor = await openMonitor({ threads: options.threads ?? false });
   let target: TargetInfo | null = null;
   try {
     try {

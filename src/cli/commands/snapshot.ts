@@ -4,15 +4,16 @@
 import { copyFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotProgress, SnapshotRecord } from '../../shared/heap-tools-model';
+import type { TargetInfo } from '../../shared/model';
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import { formatBytes } from '../format';
 import { printable, type Io } from '../io';
 import { TARGET_HELP } from '../parse';
-import { openMonitor, parseOptions, untilStopped } from '../runtime';
+import { openMonitor, parseOptions, untilStopped, type OwnedMonitor } from '../runtime';
 import type { Command } from './command';
 import { oneTarget, withTarget } from './gc';
 
-const usage = `Usage: resdash snapshot TARGET [-o FILE] [--yes] [--exact-progress] [--json] [--enable-inspector]
+const usage = `Usage: resdash snapshot TARGET [--thread ID] [-o FILE] [--yes] [--exact-progress] [--json] [--enable-inspector]
        resdash snapshot list [--json]
        resdash snapshot import PATH [--json]
        resdash snapshot delete ID
@@ -33,6 +34,8 @@ the time; --exact-progress asks V8 to count first (inspector only, longer pause)
 ${TARGET_HELP.join('\n')}
 
 Options:
+  --thread ID          the heap of worker thread ID (worker_threads.threadId) of the process,
+                       not its main thread's; the file and the library entry name the thread
   -o, --output FILE    write the snapshot to FILE instead of the library (must not exist)
   --yes                capture even when the pre-flight says it may not fit
   --exact-progress     V8's own object counter for progress (a longer pause)
@@ -100,6 +103,7 @@ export const snapshotCommand: Command = {
         'exact-progress': { type: 'boolean' },
         json: { type: 'boolean' },
         'enable-inspector': { type: 'boolean' },
+        thread: { type: 'string' },
       },
       true,
     );
@@ -112,6 +116,7 @@ export const snapshotCommand: Command = {
       return library(first, rest, values.json ?? false, io);
     }
     const spec = oneTarget(positionals, 'snapshot');
+    const threadId = values.thread === undefined ? null : parseThreadId(values.thread);
     let output: string | null = null;
     if (values.output !== undefined) {
       output = path.resolve(values.output);
@@ -129,52 +134,58 @@ export const snapshotCommand: Command = {
         throw new MonitorError(ErrorCodes.BAD_ARGUMENT, `The folder of ${output} does not exist.`);
       }
     }
-    const rec = await withTarget(spec, values['enable-inspector'] ?? false, async (m, t) => {
-      const est = await m.estimateHeapSnapshot({ targetId: t.id });
-      for (const w of est.warnings) io.err(`resdash: warning: ${w}`);
-      if (!est.fits && !values.yes) {
-        throw new MonitorError(
-          ErrorCodes.CONFIRM_REQUIRED,
-          `${est.warnings.join(' ')} Run again with --yes to capture anyway.`,
-        );
-      }
-      io.err(
-        `resdash: capturing a heap snapshot of ${formatBytes(est.heapUsedBytes)} heap; the target's event loop stops for about ${est.pauseSeconds.toFixed(1)} s`,
-      );
-      let lastLineMs = 0;
-      let via = 'inspector' as SnapshotProgress['via'];
-      const offProgress = m.on('snapshotProgress', (p) => {
-        if (p.targetId !== t.id || (p.phase !== 'preparing' && p.phase !== 'writing')) return;
-        via = p.via;
-        const nowMs = Date.now();
-        if (nowMs - lastLineMs < 1_000) return;
-        lastLineMs = nowMs;
-        io.err(`resdash: snapshot ${progressText(p)}`);
-      });
-      const done = new AbortController();
-      const capture = m
-        .takeHeapSnapshot({
-          targetId: t.id,
-          confirm: values.yes ?? false,
-          exactProgress: values['exact-progress'] ?? false,
-        })
-        .finally(() => done.abort());
-      capture.catch(() => undefined);
-      const why = await untilStopped(done.signal);
-      if (why === 'signal') {
+    const rec = await withTarget(
+      spec,
+      values['enable-inspector'] ?? false,
+      async (m, process) => {
+        const t = threadId === null ? process : await threadTarget(m, process, threadId);
+        const est = await m.estimateHeapSnapshot({ targetId: t.id });
+        for (const w of est.warnings) io.err(`resdash: warning: ${w}`);
+        if (!est.fits && !values.yes) {
+          throw new MonitorError(
+            ErrorCodes.CONFIRM_REQUIRED,
+            `${est.warnings.join(' ')} Run again with --yes to capture anyway.`,
+          );
+        }
         io.err(
-          via === 'pipe'
-            ? 'resdash: cancelling; the target stops at its next write'
-            : 'resdash: cancelling; the target finishes its pause on its own',
+          `resdash: capturing a heap snapshot of ${formatBytes(est.heapUsedBytes)} heap; the target's event loop stops for about ${est.pauseSeconds.toFixed(1)} s`,
         );
-        await m.cancelHeapSnapshot({ targetId: t.id }).catch(() => undefined);
-      }
-      try {
-        return await capture;
-      } finally {
-        offProgress();
-      }
-    });
+        let lastLineMs = 0;
+        let via = 'inspector' as SnapshotProgress['via'];
+        const offProgress = m.on('snapshotProgress', (p) => {
+          if (p.targetId !== t.id || (p.phase !== 'preparing' && p.phase !== 'writing')) return;
+          via = p.via;
+          const nowMs = Date.now();
+          if (nowMs - lastLineMs < 1_000) return;
+          lastLineMs = nowMs;
+          io.err(`resdash: snapshot ${progressText(p)}`);
+        });
+        const done = new AbortController();
+        const capture = m
+          .takeHeapSnapshot({
+            targetId: t.id,
+            confirm: values.yes ?? false,
+            exactProgress: values['exact-progress'] ?? false,
+          })
+          .finally(() => done.abort());
+        capture.catch(() => undefined);
+        const why = await untilStopped(done.signal);
+        if (why === 'signal') {
+          io.err(
+            via === 'pipe'
+              ? 'resdash: cancelling; the target stops at its next write'
+              : 'resdash: cancelling; the target finishes its pause on its own',
+          );
+          await m.cancelHeapSnapshot({ targetId: t.id }).catch(() => undefined);
+        }
+        try {
+          return await capture;
+        } finally {
+          offProgress();
+        }
+      },
+      { threads: threadId !== null },
+    );
     if (output !== null) {
       await moveFile(rec.path, output);
       // The file left the library: drop its entry (loaded lazily, like the monitor).
@@ -190,6 +201,37 @@ export const snapshotCommand: Command = {
     return 0;
   },
 };
+
+function parseThreadId(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) {
+    throw new MonitorError(
+      ErrorCodes.BAD_ARGUMENT,
+      `--thread takes a worker thread id (worker_threads.threadId), not ${JSON.stringify(text)}.`,
+    );
+  }
+  return Number(text);
+}
+
+/** The target of worker thread `threadId` of an attached process; THREAD_NOT_FOUND if none. */
+async function threadTarget(
+  m: OwnedMonitor,
+  process: TargetInfo,
+  threadId: number,
+): Promise<TargetInfo> {
+  const threads = await m.listThreads({ targetId: process.id });
+  const found = threads.find((x) => x.threadId === threadId && x.targetId !== null);
+  const target = found
+    ? (await m.listTargets({})).find((x) => x.id === found.targetId && x.status !== 'detached')
+    : undefined;
+  if (!target) {
+    const running = threads.map((x) => x.threadId).join(', ') || 'none';
+    throw new MonitorError(
+      ErrorCodes.THREAD_NOT_FOUND,
+      `PID ${process.pid ?? '?'} runs no worker thread ${threadId} (it exited, or never ran); its worker threads now: ${running}.`,
+    );
+  }
+  return target;
+}
 
 /** "42% (estimated), walking the heap, about 3 s left" */
 export function progressText(p: SnapshotProgress): string {
