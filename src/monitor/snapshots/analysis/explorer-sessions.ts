@@ -17,6 +17,7 @@ import {
 import type { ExplorerQuery } from './explorer';
 import type { ChildMessage, ExplorerRequest, Job } from './protocol';
 import { findChildEntry, heapSizeForMb } from './run-analysis';
+import { registerOwnChild } from '../../discovery/self-processes';
 
 export interface OpenTarget {
   path: string;
@@ -96,6 +97,8 @@ function forkAnalysisChild(
       ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
     },
   });
+  // Ours, not a target: the process list hides it and attach refuses it.
+  child.once('exit', registerOwnChild(child.pid));
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {
