@@ -96,7 +96,8 @@ describe('pool series on /metrics', () => {
       (await m.getPools({ targetId: t.id })).findLast((s) => isHeld(s.pools, AGENT_HELD)),
     );
 
-    const base = { target: t.id, pid: String(f.pid), process: 'pool-service.mjs' };
+    // The process label is the title the dashboard gives the target (package and script).
+    const base = { target: t.id, pid: String(f.pid), process: t.title };
     const families = await scrapeUntil(status.url!, 'db_client_connection_count', (fams) =>
       fams.has('db_client_connection_count'),
     );
@@ -159,8 +160,15 @@ describe('pool series on /metrics', () => {
     await withAgent.waitFor(/^loaded 6/m);
     await plain.waitFor(/^loaded 3/m);
 
-    const agentLabels = { pid: String(withAgent.pid), process: 'pool-service.mjs' };
-    const plainLabels = { pid: String(plain.pid), process: 'global-pools-service.mjs' };
+    // Titled by the package (this repository) and the script, as the dashboard lists them.
+    const agentLabels = {
+      pid: String(withAgent.pid),
+      process: 'resource-dashboard (pool-service.mjs)',
+    };
+    const plainLabels = {
+      pid: String(plain.pid),
+      process: 'resource-dashboard (global-pools-service.mjs)',
+    };
     const matches = (fams: Map<string, ParsedFamily>, labels: object, held: Held): boolean =>
       Object.entries(held).every(([name, want]) =>
         isDeepStrictEqual(poolFromScrape(fams, { ...labels, pool: name }), want),

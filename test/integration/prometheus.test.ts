@@ -216,7 +216,7 @@ describe.skipIf(!hasPrometheus)(
       expect(metric).toMatchObject({
         target: target.id,
         pid: String(fixture.pid),
-        process: 'pool-service.mjs',
+        process: target.title,
         instance: `127.0.0.1:${metrics.port}`,
       });
       const heap = Number(value[1]);
