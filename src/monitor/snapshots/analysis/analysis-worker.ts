@@ -15,7 +15,8 @@ export type WorkerRequest =
   | { kind: 'graph'; id: number; task: GraphTask };
 
 export type WorkerReply =
-  { kind: 'tokenized'; segments: number } | { kind: 'graph-done'; id: number; error?: string };
+  | { kind: 'tokenized'; segments: number }
+  | { kind: 'graph-done'; id: number; value?: unknown; error?: string };
 
 function serve(): void {
   parentPort!.on('message', (msg: WorkerRequest) => {
@@ -33,15 +34,16 @@ function serve(): void {
       parentPort!.postMessage({ kind: 'tokenized', segments } satisfies WorkerReply);
     } else if (msg.kind === 'graph') {
       let error: string | undefined;
+      let value: unknown = null;
       try {
-        runGraphTask(msg.task);
+        value = runGraphTask(msg.task);
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
       }
       parentPort!.postMessage({
         kind: 'graph-done',
         id: msg.id,
-        ...(error !== undefined ? { error } : {}),
+        ...(error !== undefined ? { error } : { value }),
       } satisfies WorkerReply);
     }
   });
@@ -65,7 +67,10 @@ export class AnalysisWorker {
   readonly #worker: Worker;
   #dead = false;
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   readonly #tokenized: Array<() => void> = [];
 
   constructor(worker: Worker) {
@@ -77,7 +82,8 @@ export class AnalysisWorker {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
         if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve();
+        else p?.resolve(m.value);
+        if (this.#pending.size === 0) this.#worker.unref();
       }
     });
     const die = (): void => {
@@ -106,11 +112,14 @@ export class AnalysisWorker {
     });
   }
 
-  run(task: GraphTask): Promise<void> {
+  /** Runs a graph task there; resolves with what it returns (shared arrays). */
+  run<T = unknown>(task: GraphTask): Promise<T> {
     if (this.#dead) return Promise.reject(new Error('the analysis worker ended'));
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+    // Only a worker with work to do keeps the process alive.
+    this.#worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.#worker.postMessage({ kind: 'graph', id, task } satisfies WorkerRequest);
     });
   }

@@ -15,10 +15,16 @@ import type {
 import { startAnalysisWorker, type AnalysisWorker } from './analysis-worker';
 import { diffSides } from './diff';
 import {
+  assembleGraph,
   classesPhase,
-  dfsPhase,
-  finishGraph,
+  dfsOnlyPhase,
+  dominatorsPhase,
   graphArrays,
+  predsCountPhase,
+  predsFillPhase,
+  predsPrefix,
+  retainedPhase,
+  type ClassStats,
   type GraphArrays,
   type HeapGraph,
   type Progress,
@@ -26,8 +32,8 @@ import {
 import { SnapshotExplorer } from './explorer';
 import { parseNumericRegion } from './parallel-parse';
 import type { OpenedInfo } from './protocol';
-import { HeapSnapshotParser, type NumberPlacer, type RawSnapshot } from './parser';
-import { diffSide, retainerPath, summarize } from './summary';
+import { HeapSnapshotParser, sharedU32, type NumberPlacer, type RawSnapshot } from './parser';
+import { classStatsOf, diffSide, retainerPath, summarize } from './summary';
 
 export type ProgressListener = (p: AnalysisProgress) => void;
 
@@ -48,6 +54,8 @@ export interface LoadOptions {
   parallelMinBytes?: number;
   /** Called once "nodes" and "edges" are in, before the strings are read. */
   onNumbers?: (placer: NumberPlacer) => void;
+  /** Skip the dominator tree's children (the explorer sorts its own). */
+  noChildren?: boolean;
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -147,45 +155,140 @@ export async function parseSnapshotFile(
  * Parse and graph, the second thread helping: it tokenizes, then runs the DFS while
  * this thread reads the strings and groups classes.
  */
+/** Milliseconds from the start of the last loadGraph to each step (the benchmark prints them). */
+export const lastLoadTimings: Record<string, number> = {};
+
 export async function loadGraph(
   file: string,
   onProgress: ProgressListener,
   options: LoadOptions = {},
 ): Promise<{ graph: HeapGraph; fileBytes: number }> {
+  const t0 = performance.now();
+  for (const k of Object.keys(lastLoadTimings)) delete lastLoadTimings[k];
+  const mark = (name: string): void => {
+    lastLoadTimings[name] = Math.round(performance.now() - t0);
+  };
   const own = options.worker === undefined;
   const worker = own ? startAnalysisWorker() : (options.worker ?? null);
   try {
     let arrays: GraphArrays | null = null;
-    let dfs: Promise<void> | null = null;
+    let dfs: Promise<unknown> | null = null;
     const { raw, fileBytes } = await parseSnapshotFile(file, onProgress, {
       ...options,
       worker,
       onNumbers: (placer) => {
+        mark('numbers');
         options.onNumbers?.(placer);
         if (!worker || worker.dead) return;
+        // The numbers are in: the worker runs the DFS while this thread reads the
+        // strings and groups the classes.
         arrays = graphArrays(placer, placer.edgeTypes);
-        dfs = worker.run({ kind: 'dfs', arrays });
-        // A failed DFS is run again here.
+        dfs = worker.run({ kind: 'dfsOnly', arrays });
+        // A failed task is run again here.
         dfs.catch(() => undefined);
       },
     });
-    const progress: Progress = (phase, fraction) => onProgress({ phase, fraction });
+    mark('parsed');
+    const progress: Progress = (phase, fraction) => {
+      if (fraction === 1) mark(phase);
+      onProgress({ phase, fraction });
+    };
     const classes = classesPhase(raw);
+    mark('classes');
     let a = arrays as GraphArrays | null;
+    const helper = worker && !worker.dead ? worker : null;
     if (a && dfs) {
       try {
         await dfs;
       } catch {
-        dfsPhase(a);
+        dfsOnlyPhase(a);
       }
     } else {
       a = graphArrays(raw, raw.meta.edgeTypes);
-      dfsPhase(a);
+      dfsOnlyPhase(a);
     }
-    progress('index', 0.3);
-    return { graph: finishGraph(raw, a, classes, progress), fileBytes };
+    mark('dfs');
+    progress('index', 0.5);
+    const r = a.info[0]!;
+    // Predecessors on both threads: sources in [0, mid) here, [mid, r) on the worker,
+    // counted, then written; the DFS stacks hold the counts, then the cursors.
+    const mid = helper ? Math.min(r, a.info[1]!) : r;
+    const cntA = a.stackA.subarray(0, r).fill(0);
+    const cntB = a.stackB.subarray(0, r).fill(0);
+    const countB = helper?.run({ kind: 'predsCount', arrays: a, from: mid, to: r, cnt: cntB });
+    predsCountPhase(a, 0, mid, cntA);
+    mark('countA');
+    await settleOr(countB, () => predsCountPhase(a, mid, r, cntB));
+    mark('countB');
+    const p = predsPrefix(a, cntA, cntB);
+    mark('prefix');
+    const fillB = helper?.run({
+      kind: 'predsFill',
+      arrays: a,
+      from: mid,
+      to: r,
+      cursor: cntB,
+      preds: p.preds,
+    });
+    // And the class counts there meanwhile: they need no dominators.
+    const statsInput = {
+      nodeCount: raw.nodeCount,
+      nodeSelfSize: raw.nodeSelfSize,
+      nodeId: raw.nodeId,
+      reachableCount: r,
+      preToNode: a.preToNode,
+      classOf: classes.classOf,
+      classCount: classes.classNames.length,
+    };
+    const statsP = helper?.run<ClassStats>({ kind: 'stats', input: statsInput });
+    statsP?.catch(() => undefined);
+    predsFillPhase(a, 0, mid, cntA, p.preds);
+    mark('fillA');
+    await settleOr(fillB, () => predsFillPhase(a, mid, r, cntB, p.preds));
+    progress('index', 1);
+    const idom = sharedU32(r);
+    dominatorsPhase(r, a.parentPre, p.firstPred, p.preds, a.stackA, a.stackB, idom);
+    progress('dominators', 1);
+    // The dominator tree's children on the worker while this thread sums retained sizes
+    // (the explorer sorts its own children instead).
+    const children =
+      helper && !helper.dead && !options.noChildren
+        ? helper.run<{ firstChild: Uint32Array; children: Uint32Array }>({
+            kind: 'children',
+            r,
+            idom,
+            // Free since the dominators are known: no new memory for the tree.
+            room: { firstChild: a.retainerCount, children: a.stackA, fill: a.stackB },
+          })
+        : null;
+    children?.catch(() => undefined);
+    const retainedPre = retainedPhase(r, a.preToNode, raw.nodeSelfSize, idom, p.preds);
+    progress('retained', 1);
+    const graph = assembleGraph(raw, a, classes, idom, retainedPre, p.preds);
+    graph.stats = (await statsP?.catch(() => undefined)) ?? classStatsOf(statsInput);
+    if (children) {
+      const tree = await children.catch(() => undefined);
+      if (tree) {
+        graph.domChildren = tree;
+        // Those three arrays hold the tree now.
+        const used = new Set([a.retainerCount.buffer, a.stackA.buffer, a.stackB.buffer]);
+        graph.scratch = graph.scratch.filter((x) => !used.has(x.buffer));
+      }
+    }
+    mark('graph');
+    return { graph, fileBytes };
   } finally {
     if (own) await worker?.close();
+  }
+}
+
+/** Waits for the worker's part, or does it here when the worker failed or is absent. */
+async function settleOr(p: Promise<unknown> | undefined, here: () => void): Promise<void> {
+  if (!p) return here();
+  try {
+    await p;
+  } catch {
+    here();
   }
 }
 
@@ -250,7 +353,11 @@ export async function openExplorerInProcess(
   const own = load.worker === undefined;
   const worker = own ? startAnalysisWorker() : (load.worker ?? null);
   try {
-    const { graph, fileBytes } = await loadGraph(abs, onProgress, { ...load, worker });
+    const { graph, fileBytes } = await loadGraph(abs, onProgress, {
+      ...load,
+      worker,
+      noChildren: true,
+    });
     onProgress({ phase: 'summary' });
     const explorer = await SnapshotExplorer.open(graph, worker, {
       path: abs,

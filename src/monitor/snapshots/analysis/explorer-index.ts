@@ -214,7 +214,7 @@ export async function buildExplorerIndex(
     g.scratch.push(fill);
   }
   // The summary reads the same children (order does not matter to it).
-  (g as HeapGraph & { domChildren?: unknown }).domChildren = { firstChild, children };
+  g.domChildren = { firstChild, children };
   lap('children');
   const classCount = g.classNames.length;
   const firstInstance = new Uint32Array(classCount + 1);

@@ -33,7 +33,7 @@ export interface GraphArrays {
   /** DFS stacks; free for reuse after the DFS. */
   stackA: Uint32Array;
   stackB: Uint32Array;
-  /** [0]: reachable count, set by the DFS. */
+  /** [0]: reachable count, set by the DFS; [1]: the preorder index that halves the edges. */
   info: Int32Array;
 }
 
@@ -57,6 +57,20 @@ export interface HeapGraph {
    * for reuse: fewer big allocations, lower peak RSS. Take with takeScratch().
    */
   scratch: Uint32Array[];
+  /** Dominator-tree children, once computed (by the summary, the explorer or the worker). */
+  domChildren?: { firstChild: Uint32Array; children: Uint32Array };
+  /** Counts and sizes per class, once computed (summary.ts classStats). */
+  stats?: ClassStats;
+}
+
+/** Per class: reachable objects and their shallow bytes; and totals of the heap. */
+export interface ClassStats {
+  count: Float64Array;
+  shallow: Float64Array;
+  totalShallowBytes: number;
+  reachableShallowBytes: number;
+  minNodeId: number;
+  maxNodeId: number;
 }
 
 export type Progress = (
@@ -161,6 +175,115 @@ export function dfsPhase(a: GraphArrays): void {
     if (!pushed) sp--;
   }
   a.info[0] = pre;
+}
+
+/**
+ * The DFS without the counting (the parallel path counts predecessors on both threads
+ * afterwards, predsCountPhase): preorder numbers and DFS parents only.
+ */
+export function dfsOnlyPhase(a: GraphArrays): void {
+  const { firstEdge, edgeType, edgeTo, weakType, shortcutType } = a;
+  const { nodeToPre, preToNode, parentPre } = a;
+  const stackNode = a.stackA;
+  const stackEdge = a.stackB;
+  nodeToPre.fill(NONE);
+  nodeToPre[0] = 0;
+  preToNode[0] = 0;
+  parentPre[0] = 0;
+  let pre = 1;
+  stackNode[0] = 0;
+  stackEdge[0] = firstEdge[0]!;
+  let sp = 1;
+  // Where the nodes visited so far own half the edges: the two threads' split later.
+  // (This thread takes a little less: it also sums the prefix in between.)
+  const halfEdges = firstEdge[a.nodeCount]! * 0.42;
+  let edges = firstEdge[1]!;
+  let half = 0;
+  while (sp > 0) {
+    const n = stackNode[sp - 1]!;
+    const end = firstEdge[n + 1]!;
+    let ei = stackEdge[sp - 1]!;
+    let pushed = false;
+    while (ei < end) {
+      const t = edgeType[ei]!;
+      const to = edgeTo[ei]!;
+      ei++;
+      if (t === weakType || (t === shortcutType && n !== 0)) continue;
+      if (nodeToPre[to] !== NONE) continue;
+      nodeToPre[to] = pre;
+      preToNode[pre] = to;
+      parentPre[pre] = nodeToPre[n]!;
+      edges += firstEdge[to + 1]! - firstEdge[to]!;
+      if (half === 0 && edges >= halfEdges) half = pre;
+      pre++;
+      stackEdge[sp - 1] = ei;
+      stackNode[sp] = to;
+      stackEdge[sp] = firstEdge[to]!;
+      sp++;
+      pushed = true;
+      break;
+    }
+    if (!pushed) sp--;
+  }
+  a.info[0] = pre;
+  a.info[1] = half > 0 ? half : pre >>> 1;
+}
+
+/** Essential edges into each node from the sources with preorder index in [from, to). */
+export function predsCountPhase(a: GraphArrays, from: number, to: number, cnt: Uint32Array): void {
+  const { firstEdge, edgeType, edgeTo, weakType, shortcutType, nodeToPre, preToNode } = a;
+  for (let p = from; p < to; p++) {
+    const n = preToNode[p]!;
+    for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
+      const t = edgeType[ei]!;
+      if (t === weakType || (t === shortcutType && n !== 0)) continue;
+      cnt[nodeToPre[edgeTo[ei]!]!]!++;
+    }
+  }
+}
+
+/** Writes the sources in [from, to) into their targets' predecessor lists (cursors advance). */
+export function predsFillPhase(
+  a: GraphArrays,
+  from: number,
+  to: number,
+  cursor: Uint32Array,
+  preds: Uint32Array,
+): void {
+  const { firstEdge, edgeType, edgeTo, weakType, shortcutType, nodeToPre, preToNode } = a;
+  for (let p = from; p < to; p++) {
+    const n = preToNode[p]!;
+    for (let ei = firstEdge[n]!, end = firstEdge[n + 1]!; ei < end; ei++) {
+      const t = edgeType[ei]!;
+      if (t === weakType || (t === shortcutType && n !== 0)) continue;
+      preds[cursor[nodeToPre[edgeTo[ei]!]!]!++] = p;
+    }
+  }
+}
+
+/**
+ * From the two halves' counts (sources [0, mid) in cntA, [mid, r) in cntB): firstPred
+ * in a.retainerCount, and cntA / cntB turned into the two halves' fill cursors, so the
+ * lists come out ascending as the one-thread version makes them.
+ */
+export function predsPrefix(
+  a: GraphArrays,
+  cntA: Uint32Array,
+  cntB: Uint32Array,
+): { firstPred: Uint32Array; preds: Uint32Array } {
+  const r = a.info[0]!;
+  const fp = a.retainerCount;
+  let sum = 0;
+  for (let t = 0; t < r; t++) {
+    const x = cntA[t]!;
+    const y = cntB[t]!;
+    fp[t] = sum;
+    cntA[t] = sum;
+    cntB[t] = sum + x;
+    sum += x + y;
+  }
+  fp[r] = sum;
+  return { firstPred: fp.subarray(0, r + 1), preds: sharedU32(sum) };
 }
 
 /**
@@ -340,13 +463,26 @@ export function finishGraph(
   progress('index', 0.5);
   const { firstPred, preds } = predecessorsPhase(a);
   progress('index', 1);
-  // The DFS stacks are free now.
   const idom = sharedU32(r);
   dominatorsPhase(r, a.parentPre, firstPred, preds, a.stackA, a.stackB, idom);
   progress('dominators', 1);
   // The predecessors are done with: the retained sizes go into their memory.
   const retainedPre = retainedPhase(r, a.preToNode, raw.nodeSelfSize, idom, preds);
   progress('retained', 1);
+  return assembleGraph(raw, a, classes, idom, retainedPre, preds);
+}
+
+/** The graph from its phases' results; the arrays no longer needed become scratch. */
+export function assembleGraph(
+  raw: RawSnapshot,
+  a: GraphArrays,
+  classes: { classOf: Uint32Array; classNames: string[] },
+  idom: Uint32Array,
+  retainedPre: Float64Array,
+  preds: Uint32Array,
+): HeapGraph {
+  const r = a.info[0]!;
+  // The DFS stacks, the parents (the dominators' ancestor links) and the counts are free.
   const scratch = [a.stackA, a.stackB, a.parentPre, a.retainerCount];
   const usedBytes = retainedPre.buffer === preds.buffer ? retainedPre.byteLength : 0;
   const rest = Math.floor((preds.byteLength - usedBytes) / 4);
@@ -371,6 +507,27 @@ export function buildGraph(raw: RawSnapshot, progress: Progress = noProgress): H
   dfsPhase(a);
   progress('index', 0.3);
   return finishGraph(raw, a, classesPhase(raw), progress);
+}
+
+/**
+ * Children of every node in the dominator tree, in preorder space (counting sort; each
+ * node's children ascending): children[firstChild[p] .. firstChild[p + 1]).
+ */
+export function domChildrenPhase(
+  r: number,
+  idom: Uint32Array,
+  room?: { firstChild: Uint32Array; children: Uint32Array; fill: Uint32Array },
+): { firstChild: Uint32Array; children: Uint32Array } {
+  const firstChild = room ? room.firstChild.subarray(0, r + 1).fill(0) : sharedU32(r + 1);
+  for (let p = 1; p < r; p++) firstChild[idom[p]! + 1]!++;
+  for (let p = 0; p < r; p++) firstChild[p + 1]! += firstChild[p]!;
+  const children = room
+    ? room.children.subarray(0, Math.max(0, r - 1))
+    : sharedU32(Math.max(0, r - 1));
+  const fill = room ? room.fill : new Uint32Array(r);
+  fill.set(firstChild.subarray(0, r));
+  for (let p = 1; p < r; p++) children[fill[idom[p]!]!++] = p;
+  return { firstChild, children };
 }
 
 /** A zeroed array of `length` from the graph's scratch, or a new one. */

@@ -119,6 +119,115 @@ const enum EdgeRole {
  * on the way (types in range, to_node a node, edge counts adding up): both the
  * sequential parser and the parallel tokenizer feed it, in file order.
  */
+/**
+ * Whole node records buf[from..to) into the field arrays. st: [next node, edge count so
+ * far, largest name index], updated. 0 = fine, 1 = an unknown type, 2 = too many edges.
+ */
+function nodeRecords(
+  buf: Uint32Array,
+  from: number,
+  to: number,
+  nfc: number,
+  at: Int32Array,
+  types: number,
+  edgeCount: number,
+  nodeType: Uint8Array,
+  nodeName: Uint32Array,
+  nodeId: Uint32Array,
+  nodeSelfSize: Uint32Array,
+  firstEdge: Uint32Array,
+  st: Uint32Array,
+): number {
+  const typeAt = at[0]!;
+  const nameAt = at[1]!;
+  const idAt = at[2]!;
+  const selfAt = at[3]!;
+  const countAt = at[4]!;
+  let i = st[0]!;
+  let acc = st[1]!;
+  let maxName = st[2]!;
+  let bad = 0;
+  for (let k = from; k < to; k += nfc) {
+    const t = buf[k + typeAt]!;
+    if (t >= types) {
+      bad = 1;
+      break;
+    }
+    nodeType[i] = t;
+    const name = buf[k + nameAt]!;
+    nodeName[i] = name;
+    if (name > maxName) maxName = name;
+    nodeId[i] = buf[k + idAt]!;
+    nodeSelfSize[i] = buf[k + selfAt]!;
+    acc += buf[k + countAt]!;
+    if (acc > edgeCount) {
+      bad = 2;
+      break;
+    }
+    i++;
+    firstEdge[i] = acc;
+    // State written as it goes: a store after a long loop has no type feedback when
+    // the loop is optimized on stack, and V8 would deoptimize there on every call.
+    st[0] = i;
+    st[1] = acc;
+    st[2] = maxName;
+  }
+  return bad;
+}
+
+/**
+ * Whole edge records into the field arrays, to_node turned into a node ordinal. st[0]:
+ * next edge, updated; st[1]: the bad to_node. 0 = fine, 1 = an unknown type, 2 = not a node.
+ */
+function edgeRecords(
+  buf: Uint32Array,
+  from: number,
+  to: number,
+  efc: number,
+  nfc: number,
+  at: Int32Array,
+  types: number,
+  nodeCount: number,
+  edgeType: Uint8Array,
+  edgeName: Uint32Array,
+  edgeTo: Uint32Array,
+  indexTypes: Uint8Array,
+  st: Uint32Array,
+): number {
+  const typeAt = at[0]!;
+  const nameAt = at[1]!;
+  const toAt = at[2]!;
+  const inv = 1 / nfc;
+  let i = st[0]!;
+  let maxName = st[2]!;
+  let bad = 0;
+  for (let k = from; k < to; k += efc) {
+    const t = buf[k + typeAt]!;
+    if (t >= types) {
+      bad = 1;
+      break;
+    }
+    edgeType[i] = t;
+    const name = buf[k + nameAt]!;
+    edgeName[i] = name;
+    // Largest string an edge names (element and hidden edges name an index instead).
+    if (indexTypes[t] === 0 && name > maxName) maxName = name;
+    const v = buf[k + toAt]!;
+    // A multiply instead of a division per edge; exact for every multiple of nfc.
+    const q = Math.round(v * inv);
+    if (q * nfc !== v || q >= nodeCount) {
+      st[1] = v;
+      bad = 2;
+      break;
+    }
+    edgeTo[i] = q;
+    i++;
+    st[0] = i;
+    st[2] = maxName;
+  }
+  return bad;
+}
+
 export class NumberPlacer {
   readonly nodeCount: number;
   readonly edgeCount: number;
@@ -135,10 +244,18 @@ export class NumberPlacer {
   edgesFilled = false;
   /** Largest string index a node names (checked once the strings are known). */
   maxNodeName = 0;
+  /** Largest string index an edge names (element and hidden edges aside). */
+  maxEdgeName = 0;
+  readonly #indexTypes: Uint8Array;
   readonly #nodeRoles: Uint8Array;
   readonly #edgeRoles: Uint8Array;
   readonly #nodeTypeCount: number;
   readonly #edgeTypeCount: number;
+  /** Position of each field the analysis reads within a record. */
+  readonly #nodeAt: Int32Array;
+  readonly #edgeAt: Int32Array;
+  /** Loop state handed to and from the record loops. */
+  readonly #state = new Uint32Array(4);
   #array: NumKey = NumKey.None;
   #pos = 0;
   #cap = 0;
@@ -174,6 +291,13 @@ export class NumberPlacer {
             ? EdgeRole.To
             : EdgeRole.Skip,
     );
+    const nf = meta.nodeFields;
+    const ef = meta.edgeFields;
+    this.#nodeAt = Int32Array.from(['type', 'name', 'id', 'self_size', 'edge_count'], (f) =>
+      nf.indexOf(f),
+    );
+    this.#edgeAt = Int32Array.from(['type', 'name_or_index', 'to_node'], (f) => ef.indexOf(f));
+    this.#indexTypes = indexEdgeTypes(meta.edgeTypes);
     this.nodeType = sharedU8(nodeCount);
     this.nodeName = sharedU32(nodeCount);
     this.nodeId = sharedU32(nodeCount);
@@ -220,89 +344,184 @@ export class NumberPlacer {
     else this.#placeEdges(buf, from, to);
   }
 
+  // Whole records are placed by a loop that reads each field at its fixed offset (no
+  // per-number dispatch); only a record cut by a buffer's edge goes number by number.
   #placeNodes(buf: Uint32Array, from: number, to: number): void {
-    const roles = this.#nodeRoles;
-    const nfc = roles.length;
-    const types = this.#nodeTypeCount;
-    const edgeCount = this.edgeCount;
-    const { nodeType, nodeName, nodeId, nodeSelfSize, firstEdge } = this;
-    let f = this.#f;
-    let i = this.#i;
-    let acc = this.#edgeAcc;
-    let maxName = this.maxNodeName;
-    for (let k = from; k < to; k++) {
-      const v = buf[k]!;
-      switch (roles[f]) {
-        case NodeRole.Type:
-          if (v >= types) throw invalid(`node ${i} has an unknown type index.`);
-          nodeType[i] = v;
-          break;
-        case NodeRole.Name:
-          nodeName[i] = v;
-          if (v > maxName) maxName = v;
-          break;
-        case NodeRole.Id:
-          nodeId[i] = v;
-          break;
-        case NodeRole.Self:
-          nodeSelfSize[i] = v;
-          break;
-        case NodeRole.EdgeCount:
-          acc += v;
-          if (acc > edgeCount) {
-            throw invalid(`the nodes own more than the ${edgeCount} edges the header announces.`);
-          }
-          firstEdge[i + 1] = acc;
-          break;
-      }
-      if (++f === nfc) {
-        f = 0;
-        i++;
-      }
+    const nfc = this.#nodeRoles.length;
+    let k = from;
+    while (k < to && this.#f !== 0) this.#placeNodeField(buf[k++]!);
+    const whole = k + Math.floor((to - k) / nfc) * nfc;
+    if (whole > k) {
+      this.#placeNodeRecords(buf, k, whole);
+      k = whole;
     }
-    this.#f = f;
-    this.#i = i;
-    this.#edgeAcc = acc;
-    this.maxNodeName = maxName;
+    while (k < to) this.#placeNodeField(buf[k++]!);
+  }
+
+  #placeNodeRecords(buf: Uint32Array, from: number, to: number): void {
+    const st = this.#state;
+    st[0] = this.#i;
+    st[1] = this.#edgeAcc;
+    st[2] = this.maxNodeName;
+    // A few records first, so that the loop has type feedback before it runs long.
+    const warm = Math.min(to, from + 8 * this.#nodeRoles.length);
+    let bad = nodeRecords(
+      buf,
+      from,
+      warm,
+      this.#nodeRoles.length,
+      this.#nodeAt,
+      this.#nodeTypeCount,
+      this.edgeCount,
+      this.nodeType,
+      this.nodeName,
+      this.nodeId,
+      this.nodeSelfSize,
+      this.firstEdge,
+      st,
+    );
+    if (bad === 0 && warm < to) {
+      bad = nodeRecords(
+        buf,
+        warm,
+        to,
+        this.#nodeRoles.length,
+        this.#nodeAt,
+        this.#nodeTypeCount,
+        this.edgeCount,
+        this.nodeType,
+        this.nodeName,
+        this.nodeId,
+        this.nodeSelfSize,
+        this.firstEdge,
+        st,
+      );
+    }
+    this.#i = st[0]!;
+    this.#edgeAcc = st[1]!;
+    this.maxNodeName = st[2]!;
+    if (bad === 1) throw invalid(`node ${this.#i} has an unknown type index.`);
+    if (bad === 2) {
+      throw invalid(`the nodes own more than the ${this.edgeCount} edges the header announces.`);
+    }
+  }
+
+  #placeNodeField(v: number): void {
+    const i = this.#i;
+    switch (this.#nodeRoles[this.#f]) {
+      case NodeRole.Type:
+        if (v >= this.#nodeTypeCount) throw invalid(`node ${i} has an unknown type index.`);
+        this.nodeType[i] = v;
+        break;
+      case NodeRole.Name:
+        this.nodeName[i] = v;
+        if (v > this.maxNodeName) this.maxNodeName = v;
+        break;
+      case NodeRole.Id:
+        this.nodeId[i] = v;
+        break;
+      case NodeRole.Self:
+        this.nodeSelfSize[i] = v;
+        break;
+      case NodeRole.EdgeCount:
+        this.#edgeAcc += v;
+        if (this.#edgeAcc > this.edgeCount) {
+          throw invalid(
+            `the nodes own more than the ${this.edgeCount} edges the header announces.`,
+          );
+        }
+        this.firstEdge[i + 1] = this.#edgeAcc;
+        break;
+    }
+    if (++this.#f === this.#nodeRoles.length) {
+      this.#f = 0;
+      this.#i = i + 1;
+    }
   }
 
   #placeEdges(buf: Uint32Array, from: number, to: number): void {
-    const roles = this.#edgeRoles;
-    const efc = roles.length;
-    const nfc = this.#nodeRoles.length;
-    const inv = 1 / nfc;
-    const nodeCount = this.nodeCount;
-    const types = this.#edgeTypeCount;
-    const { edgeType, edgeName, edgeTo } = this;
-    let f = this.#f;
-    let i = this.#i;
-    for (let k = from; k < to; k++) {
-      const v = buf[k]!;
-      switch (roles[f]) {
-        case EdgeRole.Type:
-          if (v >= types) throw invalid(`edge ${i} has an unknown type index.`);
-          edgeType[i] = v;
-          break;
-        case EdgeRole.Name:
-          edgeName[i] = v;
-          break;
-        case EdgeRole.To: {
-          // A multiply instead of a division per edge; exact for every multiple of nfc.
-          const q = Math.round(v * inv);
-          if (q * nfc !== v || q >= nodeCount) {
-            throw invalid(`edge ${i} points to ${v}, which is not a node.`);
-          }
-          edgeTo[i] = q;
-          break;
+    const efc = this.#edgeRoles.length;
+    let k = from;
+    while (k < to && this.#f !== 0) this.#placeEdgeField(buf[k++]!);
+    const whole = k + Math.floor((to - k) / efc) * efc;
+    if (whole > k) {
+      this.#placeEdgeRecords(buf, k, whole);
+      k = whole;
+    }
+    while (k < to) this.#placeEdgeField(buf[k++]!);
+  }
+
+  #placeEdgeRecords(buf: Uint32Array, from: number, to: number): void {
+    const st = this.#state;
+    st[0] = this.#i;
+    st[2] = this.maxEdgeName;
+    const warm = Math.min(to, from + 8 * this.#edgeRoles.length);
+    let bad = edgeRecords(
+      buf,
+      from,
+      warm,
+      this.#edgeRoles.length,
+      this.#nodeRoles.length,
+      this.#edgeAt,
+      this.#edgeTypeCount,
+      this.nodeCount,
+      this.edgeType,
+      this.edgeName,
+      this.edgeTo,
+      this.#indexTypes,
+      st,
+    );
+    if (bad === 0 && warm < to) {
+      bad = edgeRecords(
+        buf,
+        warm,
+        to,
+        this.#edgeRoles.length,
+        this.#nodeRoles.length,
+        this.#edgeAt,
+        this.#edgeTypeCount,
+        this.nodeCount,
+        this.edgeType,
+        this.edgeName,
+        this.edgeTo,
+        this.#indexTypes,
+        st,
+      );
+    }
+    this.#i = st[0]!;
+    this.maxEdgeName = st[2]!;
+    if (bad === 1) throw invalid(`edge ${this.#i} has an unknown type index.`);
+    if (bad === 2) throw invalid(`edge ${this.#i} points to ${st[1]!}, which is not a node.`);
+  }
+
+  #placeEdgeField(v: number): void {
+    const i = this.#i;
+    switch (this.#edgeRoles[this.#f]) {
+      case EdgeRole.Type:
+        if (v >= this.#edgeTypeCount) throw invalid(`edge ${i} has an unknown type index.`);
+        this.edgeType[i] = v;
+        break;
+      case EdgeRole.Name:
+        this.edgeName[i] = v;
+        break;
+      case EdgeRole.To: {
+        const nfc = this.#nodeRoles.length;
+        if (v % nfc !== 0 || v / nfc >= this.nodeCount) {
+          throw invalid(`edge ${i} points to ${v}, which is not a node.`);
         }
-      }
-      if (++f === efc) {
-        f = 0;
-        i++;
+        this.edgeTo[i] = v / nfc;
+        break;
       }
     }
-    this.#f = f;
-    this.#i = i;
+    if (++this.#f === this.#edgeRoles.length) {
+      // The record is whole: its type says whether its name is a string index.
+      const name = this.edgeName[i]!;
+      if (this.#indexTypes[this.edgeType[i]!] === 0 && name > this.maxEdgeName) {
+        this.maxEdgeName = name;
+      }
+      this.#f = 0;
+      this.#i = i + 1;
+    }
   }
 
   /** The current array's "]": checks its length. */
@@ -347,11 +566,17 @@ export class HeapSnapshotParser {
   #arrayEmpty = true;
   // Strings.
   #strings = new StringTable(16, 16);
-  #strParts: Buffer[] = [];
-  #strBytes = 0;
+  /** write() calls so far, and the one whose chunk was last copied into the table. */
+  #writeNo = 0;
+  #rawWriteNo = -1;
+  /** Table offset of this chunk's byte 0 (valid while #rawWriteNo === #writeNo). */
+  #rawBase = 0;
+  /** Table offset where the current string's content starts. */
+  #strRawStart = 0;
   #strHasEscape = false;
   #strEscape = false;
-  #strTruncated = false;
+  /** The current string outgrew the budget: its later chunks are not copied. */
+  #strLong = false;
   // Result pieces.
   #meta: SnapshotMetaFields | null = null;
   #nodeCount = 0;
@@ -401,6 +626,7 @@ export class HeapSnapshotParser {
   write(chunk: Buffer): void {
     const n = chunk.length;
     if (this.#state === S.Paused) return;
+    this.#writeNo++;
     this.#bytesSeen += n;
     if (this.#bytesSeen > this.#totalBytes) throw invalid('the input is longer than announced.');
     let i = 0;
@@ -455,7 +681,7 @@ export class HeapSnapshotParser {
       edgeTo: placer.edgeTo,
       strings: this.#strings,
     };
-    validate(raw, placer.maxNodeName);
+    validate(raw, placer.maxNodeName, placer.maxEdgeName);
     return raw;
   }
 
@@ -510,11 +736,8 @@ export class HeapSnapshotParser {
         case S.StrArray:
           if (c === 0x22) {
             if (!this.#expectValue) throw invalid('missing "," in "strings".');
-            this.#strParts = [];
-            this.#strBytes = 0;
-            this.#strHasEscape = false;
-            this.#strEscape = false;
-            this.#strTruncated = false;
+            this.#ensureRaw(b, i);
+            this.#beginString(i + 1);
             this.#state = S.StrInString;
             return i + 1;
           }
@@ -580,7 +803,10 @@ export class HeapSnapshotParser {
     if (key === 'strings') {
       // The strings are usually the rest of the file: size the table once.
       const rest = this.#totalBytes - this.#bytesSeen;
-      this.#strings = new StringTable(Math.min(Math.max(rest, 16), 512 * 1024 * 1024), 1 << 16);
+      this.#strings = new StringTable(
+        Math.min(Math.max(rest + (1 << 20), 16), 512 * 1024 * 1024),
+        1 << 16,
+      );
       this.#state = S.StrArrayOpen;
       return i;
     }
@@ -761,9 +987,27 @@ export class HeapSnapshotParser {
     return n;
   }
 
+  /** Copies this chunk, from `from` on, into the string table (once per chunk). */
+  #ensureRaw(b: Buffer, from: number): void {
+    if (this.#rawWriteNo === this.#writeNo) return;
+    this.#rawWriteNo = this.#writeNo;
+    this.#rawBase = this.#strings.rawLength - from;
+    if (!this.#strings.appendRaw(b, from, b.length)) throw invalid('"strings" is too large.');
+  }
+
+  /** A string's content starts at chunk index i. */
+  #beginString(i: number): void {
+    this.#strRawStart = this.#rawBase + i;
+    this.#strHasEscape = false;
+    this.#strEscape = false;
+    this.#strLong = false;
+  }
+
+  // Strings are found, not copied one by one: the chunk is in the table already, so a
+  // string is its start and end there. Only escaped or over-long ones are decoded.
   #strInString(b: Buffer, i: number): number {
     const n = b.length;
-    let start = i;
+    if (!this.#strLong) this.#ensureRaw(b, i);
     let escape = this.#strEscape;
     const strings = this.#strings;
     const max = this.#maxStringChars;
@@ -780,14 +1024,13 @@ export class HeapSnapshotParser {
         if (strings.length >= this.#maxStrings) {
           throw invalid('it holds more strings than its nodes and edges can name.');
         }
-        if (this.#strParts.length === 0 && !this.#strHasEscape && i - start <= max) {
-          // Fast path (most strings): whole, unescaped and short, inside this chunk.
-          strings.pushBytes(b, start, i);
+        const end = this.#rawBase + i;
+        if (!this.#strLong && !this.#strHasEscape && end - this.#strRawStart <= max) {
+          // The common case: whole and unescaped; its bytes stay where they are.
+          strings.addRaw(this.#strRawStart, end);
         } else {
-          this.#appendStr(b, start, i);
-          this.#finishString();
+          this.#finishSlowString(end);
         }
-        this.#strEscape = false;
         // Go straight on to the next string when `,"` follows in this chunk.
         let k = i + 1;
         while (k < n && isWs(b[k]!)) k++;
@@ -795,11 +1038,8 @@ export class HeapSnapshotParser {
           k++;
           while (k < n && isWs(b[k]!)) k++;
           if (k < n && b[k] === 0x22) {
-            this.#strParts = [];
-            this.#strBytes = 0;
-            this.#strHasEscape = false;
-            this.#strTruncated = false;
-            start = k + 1;
+            this.#ensureRaw(b, k);
+            this.#beginString(k + 1);
             i = k;
             continue;
           }
@@ -814,44 +1054,49 @@ export class HeapSnapshotParser {
       }
     }
     this.#strEscape = escape;
-    this.#appendStr(b, start, n);
+    // A string longer than we keep: keep its first bytes, stop copying the rest.
+    const budget = max * 6;
+    if (!this.#strLong && strings.rawLength - this.#strRawStart > budget) {
+      strings.truncateRaw(this.#strRawStart + budget);
+      this.#strLong = true;
+    }
     return n;
   }
 
-  #appendStr(b: Buffer, start: number, end: number): void {
-    if (end <= start || this.#strTruncated) return;
-    // Keep at most ~4 bytes per kept char plus room for escapes; the rest is dropped.
-    const budget = this.#maxStringChars * 6 - this.#strBytes;
-    let stop = end;
-    if (end - start > budget) {
-      stop = start + Math.max(0, budget);
-      this.#strTruncated = true;
+  /** An escaped or long string: decoded from its first bytes, cut to the cap, kept decoded. */
+  #finishSlowString(end: number): void {
+    const strings = this.#strings;
+    const max = this.#maxStringChars;
+    const budget = max * 6;
+    const start = this.#strRawStart;
+    const long = this.#strLong || end - start > budget;
+    let text = strings.rawText(start, long ? start + budget : end);
+    if (this.#strHasEscape) text = decodeEscaped(text, long);
+    let cut = long;
+    if (text.length > max) {
+      text = text.slice(0, max);
+      cut = true;
     }
-    if (stop > start) {
-      this.#strParts.push(Buffer.from(b.subarray(start, stop)));
-      this.#strBytes += stop - start;
-    }
-  }
-
-  #finishString(): void {
-    const bytes = this.#strParts.length === 1 ? this.#strParts[0]! : Buffer.concat(this.#strParts);
-    this.#strParts = [];
-    let text: string;
-    if (!this.#strHasEscape) {
-      text = bytes.toString('utf8');
-    } else {
-      text = decodeEscaped(bytes.toString('utf8'), this.#strTruncated);
-    }
-    if (text.length > this.#maxStringChars) text = text.slice(0, this.#maxStringChars);
-    if (this.#strTruncated && !text.endsWith('…')) text += '…';
-    this.#strings.push(text);
+    if (cut && !text.endsWith('…')) text += '…';
+    // Its raw bytes (and this chunk's after it) go; the rest of the chunk is copied again.
+    strings.truncateRaw(start);
+    this.#rawWriteNo = -1;
+    strings.push(text);
   }
 
   // Skips one JSON value of an unknown or unused key without storing it.
   #skip(b: Buffer, i: number): number {
     const n = b.length;
     for (; i < n; i++) {
-      const c = b[i]!;
+      let c = b[i]!;
+      if (!this.#inStr && this.#depth > 0) {
+        // Inside an array or object: numbers, commas and spaces (most of "locations",
+        // "samples", "trace_tree") need no look; only quotes and brackets do.
+        while (c !== 0x22 && c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d) {
+          if (++i === n) return n;
+          c = b[i]!;
+        }
+      }
       if (this.#inStr) {
         if (this.#escape) this.#escape = false;
         else if (c === 0x5c) this.#escape = true;
@@ -952,7 +1197,7 @@ export function indexEdgeTypes(edgeTypes: readonly string[]): Uint8Array {
 }
 
 /** Cross-checks, once the strings are known, that make every later array access safe. */
-function validate(raw: RawSnapshot, maxNodeName: number): void {
+function validate(raw: RawSnapshot, maxNodeName: number, maxEdgeName: number): void {
   const stringCount = raw.strings.length;
   if (raw.firstEdge[raw.nodeCount] !== raw.edgeCount) {
     throw invalid(
@@ -963,6 +1208,8 @@ function validate(raw: RawSnapshot, maxNodeName: number): void {
     const n = raw.nodeName.findIndex((s) => s >= stringCount);
     throw invalid(`node ${n} names string ${raw.nodeName[n]!}, out of range.`);
   }
+  if (maxEdgeName < stringCount) return;
+  // Which edge, for the message.
   const indexTypes = indexEdgeTypes(raw.meta.edgeTypes);
   const { edgeType, edgeName } = raw;
   for (let e = 0; e < raw.edgeCount; e++) {

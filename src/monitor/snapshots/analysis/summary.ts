@@ -8,7 +8,7 @@ import type {
   SnapshotMeta,
   SnapshotSummary,
 } from '../../../shared/snapshot-model';
-import { NONE, takeScratch, type HeapGraph } from './graph';
+import { domChildrenPhase, NONE, takeScratch, type ClassStats, type HeapGraph } from './graph';
 
 const MAX_NAME_CHARS = 200;
 
@@ -22,17 +22,38 @@ export interface SummaryOptions {
  * Count and shallow size per class over reachable nodes; the retained size of a class
  * is the sum over its instances that no other instance of the class dominates (DevTools).
  */
-export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummary {
-  const { raw, reachableCount, preToNode, retainedPre, classOf } = g;
-  const { nodeSelfSize, nodeId } = raw;
-  const classCount = g.classNames.length;
+/** What classStats reads: plain shared arrays, so the worker can run it. */
+export interface ClassStatsInput {
+  nodeCount: number;
+  nodeSelfSize: Uint32Array;
+  nodeId: Uint32Array;
+  reachableCount: number;
+  preToNode: Uint32Array;
+  classOf: Uint32Array;
+  classCount: number;
+}
+
+/** Counts and shallow sizes per class and the heap's totals (needs no dominators). */
+export function classStats(g: HeapGraph): ClassStats {
+  return classStatsOf({
+    nodeCount: g.raw.nodeCount,
+    nodeSelfSize: g.raw.nodeSelfSize,
+    nodeId: g.raw.nodeId,
+    reachableCount: g.reachableCount,
+    preToNode: g.preToNode,
+    classOf: g.classOf,
+    classCount: g.classNames.length,
+  });
+}
+
+export function classStatsOf(x: ClassStatsInput): ClassStats {
+  const { reachableCount, preToNode, classOf, nodeSelfSize, nodeId, classCount } = x;
   const count = new Float64Array(classCount);
   const shallow = new Float64Array(classCount);
-  const retained = new Float64Array(classCount);
   let totalShallowBytes = 0;
   let minNodeId = Infinity;
   let maxNodeId = 0;
-  for (let n = 0; n < raw.nodeCount; n++) {
+  for (let n = 0; n < x.nodeCount; n++) {
     totalShallowBytes += nodeSelfSize[n]!;
     const id = nodeId[n]!;
     // V8 gives heap objects odd ids; native and synthetic nodes even ones (some huge).
@@ -51,6 +72,22 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
     shallow[c]! += size;
     reachableShallowBytes += size;
   }
+  return {
+    count,
+    shallow,
+    totalShallowBytes,
+    reachableShallowBytes,
+    minNodeId: minNodeId === Infinity ? 0 : minNodeId,
+    maxNodeId,
+  };
+}
+
+export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummary {
+  const { raw, reachableCount, preToNode, retainedPre, classOf } = g;
+  const classCount = g.classNames.length;
+  const stats = g.stats ?? (g.stats = classStats(g));
+  const { count, shallow, totalShallowBytes, reachableShallowBytes } = stats;
+  const retained = new Float64Array(classCount);
 
   // Dominator tree children (counting sort), then a DFS from the root that adds a node's
   // retained size to its class only when no ancestor of the same class is open.
@@ -105,8 +142,8 @@ export function summarize(g: HeapGraph, options: SummaryOptions): SnapshotSummar
     constructorCount: rows.length,
     meta: {
       ...options.meta,
-      minNodeId: minNodeId === Infinity ? 0 : minNodeId,
-      maxNodeId,
+      minNodeId: stats.minNodeId,
+      maxNodeId: stats.maxNodeId,
     },
     analysisMs: options.analysisMs ?? 0,
   };
@@ -120,23 +157,8 @@ export function dominatorChildren(g: HeapGraph): {
   firstChild: Uint32Array;
   children: Uint32Array;
 } {
-  const cached = (
-    g as HeapGraph & { domChildren?: { firstChild: Uint32Array; children: Uint32Array } }
-  ).domChildren;
-  if (cached) return cached;
-  const r = g.reachableCount;
-  const dom = g.idomPre;
-  const firstChild = takeScratch(g, r + 1);
-  for (let p = 1; p < r; p++) firstChild[dom[p]! + 1]!++;
-  for (let p = 0; p < r; p++) firstChild[p + 1]! += firstChild[p]!;
-  const children = takeScratch(g, Math.max(0, r - 1));
-  const fill = takeScratch(g, r);
-  fill.set(firstChild.subarray(0, r));
-  for (let p = 1; p < r; p++) children[fill[dom[p]!]!++] = p;
-  g.scratch.push(fill);
-  const out = { firstChild, children };
-  (g as HeapGraph & { domChildren?: typeof out }).domChildren = out;
-  return out;
+  if (!g.domChildren) g.domChildren = domChildrenPhase(g.reachableCount, g.idomPre);
+  return g.domChildren;
 }
 
 export function capName(s: string): string {
