@@ -219,10 +219,15 @@ export interface ExplorerNodeDetails extends ExplorerNode {
 
 /** The shortest path from the root to an object (the one a retainer path names). */
 export interface ExplorerPath {
-  /** Node ids from the root to the object. */
+  /**
+   * Node ids from the root to the object; only the last EXPLORER_MAX_PAGE when the path
+   * is longer (then the root is not the first).
+   */
   nodeIds: number[];
   steps: RetainerStep[];
   text: string;
+  /** Edges on the whole path (0 when the object is unreachable, or the root). */
+  length: number;
 }
 
 export interface ExplorerSessionInfo {

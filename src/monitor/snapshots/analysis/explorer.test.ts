@@ -212,6 +212,25 @@ describe('heap explorer queries', () => {
     );
   });
 
+  it('a path longer than a page gives the 200 steps nearest the object, and its length', async () => {
+    const b = new SnapshotBuilder();
+    let prev = b.node({ name: 'Link' });
+    b.rootEdge(prev);
+    for (let i = 1; i < 300; i++) {
+      const next = b.node({ name: 'Link' });
+      b.edge(prev, next, { name: 'next' });
+      prev = next;
+    }
+    const x = await open(b);
+    const p = x.path(b.idOf(prev));
+    expect(p.length).toBe(300);
+    expect(p.steps).toHaveLength(200);
+    expect(p.nodeIds).toHaveLength(200);
+    expect(p.nodeIds.at(-1)).toBe(b.idOf(prev));
+    expect(p.text.startsWith('… -> Link.next')).toBe(true);
+    expect(x.path(b.idOf(1)).nodeIds).toEqual([x.root.nodeId, b.idOf(1)]);
+  });
+
   it('an unknown node id is EXPLORER_NODE_NOT_FOUND; values of strings are previewed', async () => {
     const b = new SnapshotBuilder();
     const s = b.node({ type: 'string', name: 'x'.repeat(500), selfSize: 520 });

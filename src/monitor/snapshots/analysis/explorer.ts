@@ -342,8 +342,9 @@ export class SnapshotExplorer {
       }
     }
     const { firstRetainer, retainerEdges, distance } = this.ix;
-    if (distance[target] === NONE)
-      return { nodeIds: [this.g.raw.nodeId[target]!], steps: [], text: '' };
+    if (distance[target] === NONE) {
+      return { nodeIds: [this.g.raw.nodeId[target]!], steps: [], text: '', length: 0 };
+    }
     const edgeInto = (m: number): number => {
       const want = distance[m]! - 1;
       for (let i = firstRetainer[m]!; i < firstRetainer[m + 1]!; i++) {
@@ -353,9 +354,13 @@ export class SnapshotExplorer {
       }
       throw new MonitorError(ErrorCodes.INTERNAL, 'The retainer index is inconsistent.');
     };
-    const steps = target === 0 ? [] : pathSteps(this.g, target, edgeInto);
-    const nodeIds = [this.g.raw.nodeId[0]!, ...steps.map((s) => s.nodeId)];
-    return { nodeIds, steps, text: pathText(steps) };
+    // One page: the EXPLORER_MAX_PAGE steps nearest the object (a path through a long
+    // linked list can be millions of edges).
+    const length = distance[target]!;
+    const steps = target === 0 ? [] : pathSteps(this.g, target, edgeInto, EXPLORER_MAX_PAGE);
+    const cut = length > steps.length;
+    const nodeIds = [...(cut ? [] : [this.g.raw.nodeId[0]!]), ...steps.map((s) => s.nodeId)];
+    return { nodeIds, steps, text: `${cut ? '… -> ' : ''}${pathText(steps)}`, length };
   }
 
   classes(query?: string, offset?: number, limit?: number): ExplorerPage<ConstructorStat> {

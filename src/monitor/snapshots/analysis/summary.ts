@@ -275,6 +275,7 @@ export function pathSteps(
   g: HeapGraph,
   target: number,
   edgeInto: (n: number) => number,
+  maxSteps = Infinity,
 ): RetainerStep[] {
   const { raw } = g;
   const chain: number[] = [];
@@ -285,6 +286,11 @@ export function pathSteps(
     via.push(e);
     n = edgeSource(g, e);
     if (chain.length > raw.nodeCount) break;
+  }
+  // The steps nearest the target, when the path is longer than asked for.
+  if (chain.length > maxSteps) {
+    chain.length = maxSteps;
+    via.length = maxSteps;
   }
   chain.reverse();
   via.reverse();
