@@ -1,9 +1,9 @@
-// Launches the machine's Chromium through playwright-core (Playwright cannot download
+// Launches the machine's Chromium through playwright (Playwright cannot download
 // its own browsers here). CHROMIUM_PATH overrides the default /usr/bin/chromium.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser } from 'playwright';
 
 export const ARTIFACTS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

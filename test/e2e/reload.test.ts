@@ -6,7 +6,7 @@
 // points it had, the same first point, its RSS line in one piece, then keeps growing.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
 import type { Sample } from '../../src/shared/model';
