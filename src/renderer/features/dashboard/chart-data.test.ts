@@ -7,9 +7,11 @@ import {
   computeKpis,
   downsampleRows,
   lowerBound,
+  handleFields,
   memoryFields,
-  MIN_SPAN_MS,
+  plotRows,
   timeWindow,
+  upperBound,
   type Row,
 } from './chart-data';
 
@@ -26,18 +28,47 @@ describe('chart data', () => {
   it('the window ends at the newest sample and starts by binary search', () => {
     const s = series(100, 0, 1000);
     const w = timeWindow(s, 10_000);
-    expect(w.toMs).toBe(99_000);
-    expect(w.fromMs).toBe(89_000);
-    expect(w.startIndex).toBe(89);
+    expect(w).toEqual({
+      fromMs: 89_000,
+      toMs: 99_000,
+      startIndex: 89,
+      endIndex: 100,
+      zoomed: false,
+    });
     expect(lowerBound(s, 89_500)).toBe(90);
-    expect(timeWindow([], 1000).startIndex).toBe(0);
+    expect(upperBound(s, 89_000)).toBe(90);
+    expect(timeWindow([], 1000)).toMatchObject({ startIndex: 0, endIndex: 0 });
   });
 
-  it('starts at the first sample while the history is shorter than the range', () => {
-    const young = series(30, 50_000, 1000); // 30 s of data, 5 min range
-    expect(timeWindow(young, 300_000)).toEqual({ fromMs: 50_000, toMs: 79_000, startIndex: 0 });
-    const fresh = series(2, 50_000, 1000); // 1 s of data: at least MIN_SPAN_MS is drawn
-    expect(timeWindow(fresh, 300_000).fromMs).toBe(51_000 - MIN_SPAN_MS);
+  it('while the history is shorter than the range, spans the smallest ladder step that holds it', () => {
+    const young = series(30, 50_000, 1000); // 29 s of data, 5 min range: a 30 s axis
+    expect(timeWindow(young, 300_000)).toMatchObject({
+      fromMs: 49_000,
+      toMs: 79_000,
+      startIndex: 0,
+    });
+    // The axis keeps its span while samples arrive, until the history outgrows the step.
+    expect(timeWindow(series(31, 50_000, 1000), 300_000).fromMs).toBe(80_000 - 30_000);
+    expect(timeWindow(series(32, 50_000, 1000), 300_000).fromMs).toBe(81_000 - 60_000);
+    const fresh = series(1, 50_000, 1000); // one sample: 10 s
+    expect(timeWindow(fresh, 300_000).fromMs).toBe(40_000);
+    // Never more than the range.
+    expect(timeWindow(series(200, 0, 1000), 60_000).fromMs).toBe(199_000 - 60_000);
+  });
+
+  it('a zoom is the window as picked, with the samples inside it', () => {
+    const s = series(100, 0, 1000);
+    const w = timeWindow(s, 60_000, { fromMs: 10_500, toMs: 20_000 });
+    expect(w).toEqual({ fromMs: 10_500, toMs: 20_000, startIndex: 11, endIndex: 21, zoomed: true });
+    const rows = chartRows(s, w, memoryFields, 'rssMb', 1000, 600);
+    expect(rows.map((r) => r.t)).toEqual(s.slice(11, 21).map((x) => x.timestampMs));
+  });
+
+  it('plot rows carry x relative to the right edge and keep the values', () => {
+    const rows = buildRows(series(3, 0, 1000), 0, memoryFields, 1000);
+    const plotted = plotRows(rows, 2000);
+    expect(plotted.map((r) => r.x)).toEqual([-2000, -1000, 0]);
+    expect(plotted[1]).toMatchObject({ t: 1000, rssMb: rows[1]!.rssMb });
   });
 
   it('inserts a gap row where samples are missing, and none for regular spacing (F12)', () => {
@@ -137,9 +168,26 @@ describe('chart data', () => {
   it('keeps a spike that downsampling must not smooth away', () => {
     const s = series(3600, 0, 1000);
     s[1234] = sample(1234_000, { rssBytes: 900 * 1024 * 1024 });
-    const rows = chartRows(s, timeWindow(s, 3_600_000), memoryFields, 'rssMb', 1000, 600);
+    const rows = chartRows(s, timeWindow(s, 3_600_000), memoryFields, 'rssMb', 1000, 300);
     expect(rows.length).toBeLessThanOrEqual(300);
     expect(rows.some((r) => r.rssMb === 900)).toBe(true);
+  });
+
+  it('downsamples in blocks of absolute time and redoes only the blocks a live update changes', () => {
+    const s = series(3600, 0, 1000);
+    const w = timeWindow(s, 3_600_000);
+    const before = chartRows(s, w, memoryFields, 'rssMb', 1000, 300);
+    expect(before.length).toBeLessThanOrEqual(300);
+    expect(before[0]?.t).toBe(0);
+    expect(before.at(-1)?.t).toBe(3_599_000);
+    // One more sample, the oldest one dropped: the window slides by a second.
+    const next = [...s.slice(1), sample(3_600_000)];
+    const after = chartRows(next, timeWindow(next, 3_600_000), memoryFields, 'rssMb', 1000, 300);
+    expect(after.at(-1)?.t).toBe(3_600_000);
+    // The blocks in between are the same row objects as before: reused, not recomputed.
+    const middle = before.filter((r) => r.t >= 450_000 && r.t < 3_150_000);
+    expect(after.filter((r) => r.t >= 450_000 && r.t < 3_150_000)).toEqual(middle);
+    expect(middle.every((r) => after.includes(r))).toBe(true);
   });
 
   it('KPIs take the newest known value and average GC pauses over the window', () => {
@@ -154,6 +202,8 @@ describe('chart data', () => {
     expect(k.openFds).toBe(12);
     expect(k.rssBytes).toBe(100 * 1024 * 1024);
     expect(k.handles).toBe(3);
+    expect(handleFields.handles(s[0]!)).toBe(3);
+    expect(handleFields.openFds(s[0]!)).toBe(10);
     expect(computeKpis(s, 1).gcAvgPauseMs).toBe(7);
     expect(computeKpis([sample(0)], 0).gcAvgPauseMs).toBeNull();
     // Cached per-sample GC totals give the same figures on a later update.

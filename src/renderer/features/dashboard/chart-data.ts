@@ -1,7 +1,9 @@
 // Turns a target's samples into chart rows: the visible window only, explicit gap
 // rows where samples are missing (F12: draw gaps, never zeros), and LTTB
-// downsampling to about two points per pixel. Pure, so it is cheap to memoize.
+// downsampling to at most about one point per pixel column before recharts sees
+// them. Pure, so it is cheap to memoize.
 import { lttb } from '../../../shared/lttb';
+import { ladderSpan } from './chart-axes';
 import type { GcKindStats, Sample } from '../../../shared/model';
 
 export type Row<K extends string> = { t: number } & Record<K, number | null>;
@@ -9,9 +11,14 @@ export type Fields<K extends string> = Record<K, (s: Sample) => number | null>;
 
 export interface TimeWindow {
   fromMs: number;
+  /** The right edge of the x axis (x = 0): the newest sample, or the zoom's end. */
   toMs: number;
   /** Index of the first sample inside the window. */
   startIndex: number;
+  /** One past the last sample inside the window. */
+  endIndex: number;
+  /** A range picked on a chart: it stays put while samples arrive. */
+  zoomed: boolean;
 }
 
 /** First index whose timestamp is >= t (samples are ascending). */
@@ -26,24 +33,52 @@ export function lowerBound(samples: readonly Sample[], t: number): number {
   return lo;
 }
 
-/** Shortest span drawn while history is young, so a first sample is not a zero-width axis. */
-export const MIN_SPAN_MS = 10_000;
+/** First index whose timestamp is > t. */
+export function upperBound(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).timestampMs <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
- * The window ends at the newest sample, so a detached or paused view stays put. While
- * the history is shorter than the range it starts at the first sample, so a fresh
- * attach fills the chart instead of a sliver at its right edge.
+ * Live, the window ends at the newest sample (so a detached or paused view stays put)
+ * and spans the range, or while the history is shorter, the smallest step of
+ * SPAN_LADDER_MS that holds it: a fresh attach fills most of the chart, and the axis
+ * changes only when the history outgrows a step. A zoom is the window as picked.
  */
-export function timeWindow(samples: readonly Sample[], spanMs: number): TimeWindow {
+export function timeWindow(
+  samples: readonly Sample[],
+  spanMs: number,
+  zoom: { fromMs: number; toMs: number } | null = null,
+): TimeWindow {
+  if (zoom) {
+    return {
+      fromMs: zoom.fromMs,
+      toMs: zoom.toMs,
+      startIndex: lowerBound(samples, zoom.fromMs),
+      endIndex: upperBound(samples, zoom.toMs),
+      zoomed: true,
+    };
+  }
   const first = samples[0];
   const last = samples[samples.length - 1];
-  if (!first || !last) return { fromMs: 0, toMs: spanMs, startIndex: 0 };
+  if (!first || !last) {
+    return { fromMs: -spanMs, toMs: 0, startIndex: 0, endIndex: 0, zoomed: false };
+  }
   const toMs = last.timestampMs;
-  const fromMs = Math.max(
-    toMs - spanMs,
-    Math.min(first.timestampMs, toMs - Math.min(MIN_SPAN_MS, spanMs)),
-  );
-  return { fromMs, toMs, startIndex: lowerBound(samples, fromMs) };
+  const fromMs = toMs - ladderSpan(toMs - first.timestampMs, spanMs);
+  return {
+    fromMs,
+    toMs,
+    startIndex: lowerBound(samples, fromMs),
+    endIndex: samples.length,
+    zoomed: false,
+  };
 }
 
 /*
@@ -174,18 +209,15 @@ function isGap<K extends string>(row: Row<K>, keys: readonly K[]): boolean {
   return true;
 }
 
-/**
- * LTTB per gap-free segment, so gaps survive downsampling; each segment gets a
- * share of `maxPoints` proportional to its length. `yKey` drives the selection.
- */
-export function downsampleRows<K extends string>(
-  rows: Row<K>[],
+/** LTTB over `rows` per gap-free segment, each with its share of `maxPoints`. */
+function downsampleSpan<K extends string>(
+  rows: readonly Row<K>[],
   maxPoints: number,
   yKey: K,
-): Row<K>[] {
-  if (rows.length <= maxPoints) return rows;
-  const keys = Object.keys(rows[0] ?? {}).filter((k) => k !== 't') as K[];
-  const out: Row<K>[] = [];
+  keys: readonly K[],
+  totalRows: number,
+  out: Row<K>[],
+): void {
   let segment: Row<K>[] = [];
   const y = (r: Row<K>): number | null => {
     const v = r[yKey];
@@ -195,7 +227,7 @@ export function downsampleRows<K extends string>(
   };
   const flush = (): void => {
     if (segment.length === 0) return;
-    const share = Math.max(3, Math.round((segment.length / rows.length) * maxPoints));
+    const share = Math.max(3, Math.round((segment.length / totalRows) * maxPoints));
     for (const r of lttb(segment, share, (p) => p.t, y)) out.push(r);
     segment = [];
   };
@@ -210,20 +242,105 @@ export function downsampleRows<K extends string>(
     }
   }
   flush();
+}
+
+/** A block's downsampled rows, valid while the block holds the same rows and budget. */
+interface BlockMemo {
+  last: Row<string>;
+  length: number;
+  budget: number;
+  yKey: string;
+  out: Row<string>[];
+}
+/** Keyed by a block's first row: rows are shared and immutable, so identity is content. */
+const blockMemos = new WeakMap<Row<string>, BlockMemo>();
+
+/**
+ * LTTB per gap-free segment, so gaps survive downsampling; each segment gets a share
+ * of `maxPoints` proportional to its length. `yKey` drives the selection.
+ *
+ * With `blockMs`, the rows are first cut at multiples of `blockMs` in absolute time
+ * and each block is downsampled on its own, its result kept: a live update then
+ * redoes the newest block and the one the window's start cuts into, not the hour.
+ */
+export function downsampleRows<K extends string>(
+  rows: Row<K>[],
+  maxPoints: number,
+  yKey: K,
+  blockMs = 0,
+): Row<K>[] {
+  if (rows.length <= maxPoints) return rows;
+  const keys = Object.keys(rows[0] ?? {}).filter((k) => k !== 't') as K[];
+  const out: Row<K>[] = [];
+  if (!(blockMs > 0)) {
+    downsampleSpan(rows, maxPoints, yKey, keys, rows.length, out);
+    return out;
+  }
+  for (let i = 0; i < rows.length;) {
+    const first = rows[i] as Row<K>;
+    const j = Math.max(i + 1, rowLowerBound(rows, (Math.floor(first.t / blockMs) + 1) * blockMs));
+    const last = rows[j - 1] as Row<K>;
+    const budget = Math.max(3, Math.floor(((j - i) / rows.length) * maxPoints));
+    let memo = blockMemos.get(first);
+    if (
+      !memo ||
+      memo.last !== last ||
+      memo.length !== j - i ||
+      memo.budget !== budget ||
+      memo.yKey !== yKey
+    ) {
+      const part: Row<K>[] = [];
+      downsampleSpan(rows.slice(i, j), budget, yKey, keys, j - i, part);
+      memo = { last, length: j - i, budget, yKey, out: part };
+      blockMemos.set(first, memo);
+    }
+    for (const r of memo.out as Row<K>[]) {
+      // A gap row at a block's start after one at the previous block's end: one break.
+      const prev = out[out.length - 1];
+      if (prev && isGap(prev, keys) && isGap(r, keys)) continue;
+      out.push(r);
+    }
+    i = j;
+  }
   return out;
 }
 
-/** Window, rows and downsampling in one call; `widthPx` sets the point budget. */
+/**
+ * Window, rows and downsampling in one call: at most `maxPoints` rows (about one per
+ * pixel column of the plot, or fewer), so recharts never gets more than it can draw.
+ */
 export function chartRows<K extends string>(
   samples: readonly Sample[],
   window: TimeWindow,
   fields: Fields<K>,
   yKey: K,
   intervalMs: number,
-  widthPx: number,
+  maxPoints: number,
 ): Row<K>[] {
-  const rows = buildRows(samples, window.startIndex, fields, intervalMs);
-  return downsampleRows(rows, Math.max(16, Math.floor(widthPx / 2)), yKey);
+  let rows = buildRows(samples, window.startIndex, fields, intervalMs);
+  if (window.endIndex < samples.length) rows = rows.slice(0, rowLowerBound(rows, window.toMs + 1));
+  // 16 blocks over the window, on whole seconds so the cuts stay put as it slides.
+  const blockMs = Math.max(1000, Math.ceil((window.toMs - window.fromMs) / 16 / 1000) * 1000);
+  return downsampleRows(rows, Math.max(16, Math.floor(maxPoints)), yKey, blockMs);
+}
+
+/** A row as recharts plots it: `x` is its time relative to the window's right edge. */
+export type PlotRow<K extends string> = Row<K> & { x: number };
+
+/**
+ * Rows with x relative to `anchorMs`, so the x axis' domain is the constant
+ * [-span, 0] while the data moves under it.
+ */
+export function plotRows<K extends string>(
+  rows: readonly Row<K>[],
+  anchorMs: number,
+): PlotRow<K>[] {
+  const out = new Array<PlotRow<K>>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as Row<K>;
+    out[i] = { ...r, x: r.t - anchorMs };
+  }
+  return out;
 }
 
 const MB = 1024 * 1024;
@@ -275,6 +392,19 @@ export const gcFields = {
   majorPauseMs: (s: Sample) => gcTotals(s)?.majorMs ?? null,
 } satisfies Fields<string>;
 
+/** Sum of a sample's active resources (timers, sockets, ...); null when not read. */
+function handleCount(s: Sample): number | null {
+  if (!s.activeResources) return null;
+  let n = 0;
+  for (const v of Object.values(s.activeResources)) n += v;
+  return n;
+}
+
+export const handleFields = {
+  handles: handleCount,
+  openFds: (s: Sample) => s.openFds,
+} satisfies Fields<string>;
+
 export interface Kpis {
   rssBytes: number | null;
   heapUsedBytes: number | null;
@@ -315,9 +445,7 @@ export function computeKpis(samples: readonly Sample[], startIndex: number): Kpi
     eventLoopP99Ms: latest((s) => s.eventLoopDelayP99Ms),
     gcAvgPauseMs: gcCount > 0 ? gcMs / gcCount : null,
     gcCount,
-    handles: latest((s) =>
-      s.activeResources ? Object.values(s.activeResources).reduce((a, b) => a + b, 0) : null,
-    ),
+    handles: latest(handleCount),
     openFds: latest((s) => s.openFds),
   };
 }
