@@ -11,6 +11,7 @@ import { connectAlerts, rehydrateAlerts } from './features/alerts/alerts-client'
 import { connectGroups } from './features/groups/groups-client';
 import { connectMonitor, type MonitorConnection } from './monitor-client';
 import { actions } from './store/actions';
+import { createBatchQueue } from './store/batch-queue';
 import { SAMPLE_CAP_PER_TARGET } from './store/samples-slice';
 import { dashboardStore } from './store/store';
 
@@ -67,7 +68,9 @@ export function startClient(): () => void {
     },
   });
   connection = conn;
-  const offSamples = conn.api.on('samples', (batch) => actions.samplesReceived(batch));
+  // Applied once per animation frame, every target's batches in one store write.
+  const liveBatches = createBatchQueue((batches) => actions.samplesArrived(batches));
+  const offSamples = conn.api.on('samples', (batch) => liveBatches.push(batch));
   const offTargets = conn.api.on('targets', (list) => actions.targetsReceived(list));
   const offAlerts = connectAlerts(conn.api);
   const offHeapTools = connectHeapTools(conn.api);

@@ -25,11 +25,19 @@ export type PendingConfirm = {
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/** A time range picked on a chart (drag to zoom); every chart of the dashboard shows it. */
+export interface Zoom {
+  fromMs: number;
+  toMs: number;
+}
+
 export interface UiSlice {
   timeRange: TimeRange;
   /** While paused the charts show `frozenSamples`; live data keeps arriving underneath. */
   paused: boolean;
   frozenSamples: Record<TargetId, Sample[]> | null;
+  /** Null: the charts follow the newest samples over `timeRange`. */
+  zoom: Zoom | null;
   pendingConfirm: PendingConfirm | null;
   lastError: SerializedError | null;
   connection: ConnectionState;
@@ -41,6 +49,7 @@ export const initialUiSlice: UiSlice = {
   timeRange: '5m',
   paused: false,
   frozenSamples: null,
+  zoom: null,
   pendingConfirm: null,
   lastError: null,
   connection: 'connecting',
@@ -59,6 +68,7 @@ const EMPTY: Sample[] = [];
 export const uiSelectors = {
   timeRange: (s: DashboardState): TimeRange => s.timeRange,
   paused: (s: DashboardState): boolean => s.paused,
+  zoom: (s: DashboardState): Zoom | null => s.zoom,
   pendingConfirm: (s: DashboardState): PendingConfirm | null => s.pendingConfirm,
   lastError: (s: DashboardState): SerializedError | null => s.lastError,
   connection: (s: DashboardState): ConnectionState => s.connection,
