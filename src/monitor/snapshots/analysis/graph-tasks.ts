@@ -3,9 +3,7 @@
 // nothing is copied.
 import {
   dfsOnlyPhase,
-  dfsPhase,
   domChildrenPhase,
-  predecessorsPhase,
   predsCountPhase,
   predsFillPhase,
   type GraphArrays,
@@ -14,7 +12,6 @@ import { classStatsOf, type ClassStatsInput } from './summary';
 import { explorerWorkerPhase, type ExplorerWorkerArrays } from './explorer-index';
 
 export type GraphTask =
-  | { kind: 'dfs'; arrays: GraphArrays }
   | { kind: 'dfsOnly'; arrays: GraphArrays }
   | { kind: 'predsCount'; arrays: GraphArrays; from: number; to: number; cnt: Uint32Array }
   | {
@@ -26,7 +23,6 @@ export type GraphTask =
       preds: Uint32Array;
     }
   | { kind: 'stats'; input: ClassStatsInput }
-  | { kind: 'preds'; arrays: GraphArrays }
   | {
       kind: 'children';
       r: number;
@@ -37,9 +33,6 @@ export type GraphTask =
 
 export function runGraphTask(task: GraphTask): unknown {
   switch (task.kind) {
-    case 'dfs':
-      dfsPhase(task.arrays);
-      return null;
     case 'dfsOnly':
       dfsOnlyPhase(task.arrays);
       return null;
@@ -51,8 +44,6 @@ export function runGraphTask(task: GraphTask): unknown {
       return null;
     case 'stats':
       return classStatsOf(task.input);
-    case 'preds':
-      return predecessorsPhase(task.arrays);
     case 'children':
       return domChildrenPhase(task.r, task.idom, task.room);
     default:

@@ -7,8 +7,9 @@
 // (a dominator always precedes what it dominates), class names grouped like DevTools.
 //
 // The phases are plain functions over shared arrays (GraphArrays) so that either thread
-// can run them: buildGraph() runs them here, buildGraphParallel() hands the DFS to the
-// analysis worker while this thread parses the file's strings (analyze.ts).
+// can run them: buildGraph() runs them all here; loadGraph() (analyze.ts) hands the DFS,
+// half of the predecessors, the class counts and the dominator tree's children to the
+// analysis worker (graph-tasks.ts).
 import type { RawSnapshot } from './parser';
 import { sharedU32 } from './parser';
 
