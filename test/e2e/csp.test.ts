@@ -1,11 +1,12 @@
 // The renderer under the strict shared CSP (no 'unsafe-inline' anywhere, F23/F24), in a
-// real Chromium through the browser shell: the dashboard draws, its dynamic styles
-// (series colours, the hover readout's position) still apply because React sets them
-// through the CSSOM, and no CSP violation is reported. A markup style attribute injected
-// on purpose is reported, so the listener is known to work.
+// real Chromium through the browser shell: the dashboard and its recharts charts draw,
+// their dynamic styles (series colours, recharts' tooltip position and legend layout)
+// still apply because React sets them through the CSSOM, and no CSP violation is
+// reported. A markup style attribute injected on purpose is reported, so the listener
+// is known to work.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER_CSP_DIRECTIVES } from '../../src/shared/csp';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
@@ -98,17 +99,22 @@ describe('renderer under the strict CSP', () => {
       'rgb(59, 130, 246)', // #3b82f6, the RSS series
     );
 
-    // Hovering shows the readout at a position computed from the mouse.
-    const plot = chart.locator('.line-plot').first();
-    const box = (await plot.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    // Recharts drew its SVG: the lines, the axes' tick labels.
+    await expect.poll(() => chart.locator('path.series-line').count()).toBeGreaterThan(0);
+    expect(await chart.locator('.recharts-cartesian-axis-tick-value').count()).toBeGreaterThan(0);
+
+    // Hovering shows recharts' tooltip, which it places with a style prop (a CSS
+    // transform computed from the mouse): applied, not blocked.
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
     const readout = chart.locator('.chart-readout');
     await readout.waitFor();
-    const placed = await readout.evaluate((el) => {
-      const s = (el as unknown as { style: { left: string; right: string } }).style;
-      return s.left || s.right;
-    });
-    expect(placed).toMatch(/px/);
+    const placed = await chart
+      .locator('.recharts-tooltip-wrapper')
+      .evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+    expect(placed).toMatch(/translate\(\s*[-\d.]+px/);
+    expect(await readout.textContent()).toMatch(/\d\d:\d\d:\d\d/);
 
     expect(await violations(page)).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);

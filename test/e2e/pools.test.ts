@@ -3,7 +3,7 @@
 // emergency-cleanup button reports what it freed.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
 import { startServer, type RunningServer } from '../../src/server/index';
@@ -57,7 +57,9 @@ describe('pool panel in Chromium', () => {
     await expect
       .poll(() => upstream.getByTestId('pool-waiting').textContent(), { timeout: 30_000 })
       .toMatch(/^6/);
-    // Drawn lines, not an empty frame: a few reads have arrived.
+    // Drawn lines, not an empty frame: a few reads have arrived (charts draw while on
+    // screen: look at it).
+    await upstream.scrollIntoViewIfNeeded();
     await expect
       .poll(() => upstream.locator('path.series-line').count(), { timeout: 30_000 })
       .toBeGreaterThanOrEqual(4);

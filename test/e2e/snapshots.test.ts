@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonitor, type Monitor } from '../../src/monitor/index';
 import { startServer, type RunningServer } from '../../src/server/index';
@@ -53,7 +53,8 @@ describe('heap tools in the browser shell', () => {
     await expect
       .poll(() => page.getByTestId('gc-result').textContent(), { timeout: 30_000 })
       .toMatch(/Heap used .+ → .+ freed .+ in /);
-    // The GC is marked on the charts' timeline.
+    // The GC is marked on the charts' timeline (charts draw while on screen: look at it).
+    await page.getByTestId('memory-chart').scrollIntoViewIfNeeded();
     await expect
       .poll(() => page.locator('[data-testid="memory-chart"] .timeline-marker-gc').count(), {
         timeout: 15_000,

@@ -79,6 +79,61 @@ const ResourceKpis = memo(function ResourceKpis({ targetId }: { targetId: Target
 
 const LeakKpiCardMemo = memo(LeakKpiCard);
 
+/**
+ * The few figures that stay in view above the sections (the cards below say what
+ * each means; here the explanation is the tooltip).
+ */
+export const KeyFigures = memo(function KeyFigures({ kpis }: { kpis: Kpis }) {
+  const figures: { name: string; label: string; value: string; title: string }[] = [
+    {
+      name: 'rss',
+      label: 'RSS',
+      value: formatBytes(kpis.rssBytes),
+      title: 'Memory the OS has given the process.',
+    },
+    {
+      name: 'heap',
+      label: 'Heap used',
+      value: formatBytes(kpis.heapUsedBytes),
+      title: `Live JavaScript objects; the V8 limit is ${formatBytes(kpis.heapLimitBytes)}.`,
+    },
+    {
+      name: 'cpu',
+      label: 'CPU',
+      value: formatPercent(kpis.cpuPercent),
+      title: 'CPU time over the last interval.',
+    },
+    {
+      name: 'event-loop-p99',
+      label: 'Loop p99',
+      value: formatMs(kpis.eventLoopP99Ms),
+      title: '99 % of timer callbacks ran at most this late.',
+    },
+    {
+      name: 'gc-pause',
+      label: 'GC pause',
+      value: formatMs(kpis.gcAvgPauseMs),
+      title: 'Average garbage-collection pause over the range.',
+    },
+    {
+      name: 'handles',
+      label: 'Handles',
+      value: formatCount(kpis.handles),
+      title: 'Active timers, sockets, files and requests.',
+    },
+  ];
+  return (
+    <dl className="key-figures" data-testid="key-figures">
+      {figures.map((f) => (
+        <div key={f.name} title={f.title} data-testid={`key-${f.name}`}>
+          <dt>{f.label}</dt>
+          <dd>{f.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+});
+
 export function KpiCards({ kpis, targetId }: { kpis: Kpis; targetId?: TargetId }) {
   const heapPct =
     kpis.heapUsedBytes !== null && kpis.heapLimitBytes

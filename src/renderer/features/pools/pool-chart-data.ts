@@ -23,10 +23,11 @@ export function poolRows(
   name: string,
   fromMs: number,
   maxRows = 300,
+  toMs = Infinity,
 ): PoolRow[] {
   const rows: PoolRow[] = [];
   for (const s of samples) {
-    if (s.timestampMs < fromMs) continue;
+    if (s.timestampMs < fromMs || s.timestampMs > toMs) continue;
     const p: PoolStats | undefined = s.pools.find((x) => x.name === name);
     rows.push(
       p

@@ -1,7 +1,7 @@
 // The pool panel of one process: per pool, size against its limit, in use, idle and
 // waiting over time, efficiency and saturation; plus the emergency-cleanup button and
 // what it freed. Names and origins come from the target: rendered as text only (F23).
-import { memo, useMemo } from 'react';
+import { memo, Suspense, useMemo } from 'react';
 import type { TargetInfo } from '../../../shared/model';
 import {
   POOL_SATURATION_RATIO,
@@ -13,14 +13,15 @@ import {
   type PoolStats,
 } from '../../../shared/pool-model';
 import { formatBytes, formatCount, plural } from '../../components/format';
-import { useElementWidth } from '../../components/hooks';
 import { useDashboard } from '../../store/store';
 import { poolsSelectors } from '../../store/pools-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
 import { poolNames, poolRows } from './pool-chart-data';
 import { emergencyCleanup } from './pools-client';
 import { formatOrigin, waitingText } from './pool-format';
-import { ChartLegend, LinePlot } from '../dashboard/line-chart';
+import { ladderSpan } from '../dashboard/chart-axes';
+import { ChartPlaceholder, useChartBox, useWhileInView } from '../dashboard/chart-card';
+import { LazyTimeChart } from '../dashboard/lazy-time-chart';
 
 const SATURATION_TEXT: Record<PoolSaturation, string> = {
   ok: 'OK',
@@ -40,7 +41,7 @@ const KIND_TEXT: Record<PoolStats['kind'], string> = {
 };
 
 const SERIES = [
-  { key: 'size', name: 'Size', color: '#6366f1', dashed: true },
+  { key: 'size', name: 'Size', color: '#6366f1' },
   { key: 'inUse', name: 'In use', color: '#ef4444' },
   { key: 'idle', name: 'Idle', color: '#10b981' },
   { key: 'waiting', name: 'Waiting', color: '#f59e0b' },
@@ -49,40 +50,70 @@ const SERIES = [
 const pct = (v: number | null | undefined): string =>
   v === null || v === undefined ? '–' : `${(v * 100).toFixed(v >= 0.995 ? 0 : 1)} %`;
 
+/** The pools' time window: the dashboard's zoom, or the range up to the newest read. */
+interface PoolWindow {
+  fromMs: number;
+  toMs: number;
+  zoomed: boolean;
+}
+
+function poolWindow(
+  samples: readonly PoolSample[],
+  zoom: { fromMs: number; toMs: number } | null,
+  rangeMs: number,
+): PoolWindow {
+  if (zoom) return { ...zoom, zoomed: true };
+  const firstMs = samples[0]?.timestampMs ?? 0;
+  const toMs = samples.at(-1)?.timestampMs ?? 0;
+  return { fromMs: toMs - ladderSpan(toMs - firstMs, rangeMs), toMs, zoomed: false };
+}
+
+const POOL_CHART_HEIGHT = 190;
+
 const PoolChart = memo(function PoolChart(props: {
   samples: readonly PoolSample[];
   name: string;
-  fromMs: number;
+  window: PoolWindow;
   max: number | null;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>();
+  // Off screen, the chart keeps what it drew and costs nothing per read.
+  const [ref, width, inView] = useChartBox<HTMLDivElement>();
+  const samples = useWhileInView(props.samples, inView);
+  const { fromMs, toMs, zoomed } = useWhileInView(props.window, inView);
   const rows = useMemo(
-    () => poolRows(props.samples, props.name, props.fromMs, Math.max(50, Math.floor(width / 3))),
-    [props.samples, props.name, props.fromMs, width],
+    () => poolRows(samples, props.name, fromMs, Math.max(50, Math.floor(width / 3)), toMs),
+    [samples, props.name, fromMs, toMs, width],
   );
   const refLine = useMemo(
     () => (props.max === null ? null : { y: props.max, label: 'max' }),
     [props.max],
   );
-  const fromMs = rows[0]?.t ?? 0;
-  const toMs = rows.at(-1)?.t ?? 0;
   return (
-    <div ref={ref} className="pool-chart">
+    <div
+      ref={ref}
+      className="pool-chart"
+      data-testid="pool-chart"
+      data-points={rows.length}
+      data-from-ms={Math.round(fromMs)}
+      data-to-ms={Math.round(toMs)}
+    >
       {width > 0 && (
-        <LinePlot
-          rows={rows}
-          fromMs={fromMs}
-          toMs={Math.max(toMs, fromMs + 1000)}
-          width={width}
-          height={160}
-          series={SERIES}
-          formatValue={formatCount}
-          refLine={refLine}
-          integer
-          label={`Pool ${props.name} over time`}
-        />
+        <Suspense fallback={<ChartPlaceholder height={POOL_CHART_HEIGHT} />}>
+          <LazyTimeChart
+            rows={rows}
+            fromMs={fromMs}
+            toMs={toMs}
+            zoomed={zoomed}
+            width={width}
+            height={POOL_CHART_HEIGHT}
+            series={SERIES}
+            formatValue={formatCount}
+            refLine={refLine}
+            integer
+            label={`Pool ${props.name} over time`}
+          />
+        </Suspense>
       )}
-      <ChartLegend series={SERIES} />
     </div>
   );
 });
@@ -97,7 +128,7 @@ function WaitingFigure({ pool }: { pool: PoolStats }) {
   );
 }
 
-function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; fromMs: number }) {
+function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; window: PoolWindow }) {
   const { pool: p } = props;
   const status = poolSaturation(p);
   return (
@@ -143,7 +174,7 @@ function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; from
           <dd title="returned / borrowed">{pct(p.efficiency)}</dd>
         </div>
       </dl>
-      <PoolChart samples={props.samples} name={p.name} fromMs={props.fromMs} max={p.max} />
+      <PoolChart samples={props.samples} name={p.name} window={props.window} max={p.max} />
       {p.perOrigin && p.perOrigin.length > 0 && (
         <table className="pool-origins">
           <thead>
@@ -203,9 +234,13 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
   const cleanup = useDashboard(poolsSelectors.cleanup(target.id));
   const busy = useDashboard(poolsSelectors.cleanupBusy(target.id));
   const range = useDashboard(uiSelectors.timeRange);
+  const zoom = useDashboard(uiSelectors.zoom);
   const latest = samples.at(-1) ?? null;
   const names = useMemo(() => poolNames(samples), [samples]);
-  const fromMs = latest ? latest.timestampMs - rangeSpanMs(range) : 0;
+  const window = useMemo(
+    () => poolWindow(samples, zoom, rangeSpanMs(range)),
+    [samples, zoom, range],
+  );
   const detached = target.status === 'detached';
   return (
     <section className="panel pools-panel" data-testid="pools-panel" aria-label="Pools">
@@ -236,7 +271,7 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
         <div className="pool-cards">
           {names.map((name) => {
             const p = latest.pools.find((x) => x.name === name);
-            return p ? <PoolCard key={name} pool={p} samples={samples} fromMs={fromMs} /> : null;
+            return p ? <PoolCard key={name} pool={p} samples={samples} window={window} /> : null;
           })}
           {latest.truncated && <p className="muted">More pools exist than are read at once.</p>}
         </div>
