@@ -455,7 +455,13 @@ export const CLOSE_INSPECTOR_SOURCE = `(() => {
   return true;
 })()`;
 
-/** Asks the target behind client to close its inspector; resolves once it said yes. */
+/**
+ * Asks the target behind client to close its inspector; resolves once it said yes and
+ * the target has closed our socket (or after timeoutMs). We must not close the socket
+ * ourselves meanwhile: a client's close frame crossing the server's own (node:inspector
+ * close() closes every session) makes Node 20's inspector thread crash the target with
+ * SIGSEGV in WsHandler::OnCloseFrameWritten (seen here in a few % of detaches).
+ */
 export async function closeInspector(client: CdpClient, timeoutMs = 2_000): Promise<boolean> {
   if (client.closed) return false;
   const res = await client.send(
@@ -463,7 +469,21 @@ export async function closeInspector(client: CdpClient, timeoutMs = 2_000): Prom
     { expression: CLOSE_INSPECTOR_SOURCE, returnByValue: true, silent: true },
     { timeoutMs },
   );
-  return !res.exceptionDetails && res.result.value === true;
+  const yes = !res.exceptionDetails && res.result.value === true;
+  if (yes) await closedByTarget(client, timeoutMs);
+  return yes;
+}
+
+/** Resolves when the target closed the connection, or after timeoutMs. */
+export function closedByTarget(client: CdpClient, timeoutMs: number): Promise<void> {
+  if (client.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    client.onClose(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 async function closeInspectorOnPort(port: number): Promise<void> {
