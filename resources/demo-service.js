@@ -5,19 +5,58 @@
 // slow, capped leak (a cache of DemoLeakEntry objects) for the leak detector to find.
 // The pools are published with the agent (src/agent, trackPool), so the dashboard's
 // pool panel has data at once; every 15 s a burst saturates the undici Pool briefly.
+// A small worker-thread pool (node:worker_threads, named hash-worker-N) takes a share of
+// the hashing, so the dashboard shows worker threads with their own heap, event loop
+// and GC next to the main thread.
 // The demo runs from the repository: undici comes from node_modules, and the agent
 // (TypeScript) is loaded with tsx's tsImport. Without tsx it still runs, unpublished.
 //
 // Environment: DEMO_PORT (default 0 = any free port), DEMO_LEAK_BYTES_PER_SEC
-// (default 4096), DEMO_LEAK_CAP_BYTES (default 32 MiB), DEMO_RPS (default 40).
+// (default 4096), DEMO_LEAK_CAP_BYTES (default 32 MiB), DEMO_RPS (default 40),
+// DEMO_WORKERS (worker threads, default 2; 0 for none).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { Worker } from 'node:worker_threads';
 
 const LEAK_BYTES_PER_SEC = Number(process.env.DEMO_LEAK_BYTES_PER_SEC ?? 4096);
 const LEAK_CAP_BYTES = Number(process.env.DEMO_LEAK_CAP_BYTES ?? 32 * 1024 * 1024);
 const REQUESTS_PER_SEC = Number(process.env.DEMO_RPS ?? 40);
 const BURST_EVERY_MS = 15_000;
 const BURST_REQUESTS = 40;
+const WORKER_THREADS = Math.min(Math.max(Number(process.env.DEMO_WORKERS ?? 2) || 0, 0), 8);
+
+/** Each hash worker digests jobs and keeps its last results (a small heap of its own). */
+const HASH_WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const recent = [];
+parentPort.on('message', (job) => {
+  let digest = job.seed;
+  for (let i = 0; i < job.rounds; i++) digest = createHash('sha256').update(digest).digest('hex');
+  recent.push({ seed: job.seed, digest, at: Date.now() });
+  if (recent.length > 2000) recent.splice(0, 1000);
+  parentPort.postMessage(digest.length);
+});
+`;
+
+function startHashWorkers() {
+  const workers = [];
+  for (let i = 1; i <= WORKER_THREADS; i++) {
+    const w = new Worker(HASH_WORKER_SOURCE, { eval: true, name: `hash-worker-${i}` });
+    w.on('error', (err) => console.error(`demo-service: hash-worker-${i} failed: ${err.message}`));
+    w.unref();
+    workers.push(w);
+  }
+  let next = 0;
+  return {
+    submit(rounds) {
+      if (workers.length === 0) return;
+      workers[next++ % workers.length].postMessage({ seed: Math.random().toString(36), rounds });
+    },
+    stop: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+const hashWorkers = startHashWorkers();
 
 /** The agent and the object pool, or stand-ins when tsx is not available. */
 async function loadPoolLibraries() {
@@ -217,6 +256,8 @@ server.listen(Number(process.env.DEMO_PORT ?? 0), '127.0.0.1', async () => {
       // A steady trickle of slow calls keeps a few connections in use.
       fireSlow(port, false, 250);
       fireSlow(port, true, 150);
+      // Some hashing goes to the worker threads.
+      hashWorkers.submit(200 + (leakSeq % 300));
     }, 100),
     setInterval(() => {
       // Slow calls beyond the pool's 6 connections: in use hits the limit, callers queue.
@@ -232,6 +273,7 @@ server.listen(Number(process.env.DEMO_PORT ?? 0), '127.0.0.1', async () => {
     for (const t of timers) clearInterval(t);
     agent.destroy();
     undiciPool?.destroy().catch(() => undefined);
+    void hashWorkers.stop();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 1_000).unref();
