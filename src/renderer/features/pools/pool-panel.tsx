@@ -1,13 +1,14 @@
 // The pool panel of one process: per pool, size against its limit, in use, idle and
 // waiting over time, efficiency and saturation; plus the emergency-cleanup button and
 // what it freed. Names and origins come from the target: rendered as text only (F23).
-import { memo, Suspense, useMemo } from 'react';
+import { memo, Suspense, useMemo, useState } from 'react';
 import type { TargetInfo } from '../../../shared/model';
 import {
   POOL_SATURATION_RATIO,
   POOL_WAITING_SATURATION_MS,
   poolSaturation,
   type EmergencyCleanupResult,
+  type PoolDiscoveryResult,
   type PoolSample,
   type PoolSaturation,
   type PoolStats,
@@ -17,7 +18,7 @@ import { useDashboard } from '../../store/store';
 import { poolsSelectors } from '../../store/pools-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
 import { poolNames, poolRows } from './pool-chart-data';
-import { emergencyCleanup } from './pools-client';
+import { emergencyCleanup, rescanPools } from './pools-client';
 import { formatOrigin, waitingText } from './pool-format';
 import { ladderSpan } from '../dashboard/chart-axes';
 import { ChartPlaceholder, useChartBox, useWhileInView } from '../dashboard/chart-card';
@@ -138,6 +139,7 @@ function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; wind
         <span className="muted">
           {KIND_TEXT[p.kind]}
           {p.source === 'global' ? ' (global, read without the agent)' : ''}
+          {p.source === 'discovered' ? ' (found in the process, no code change)' : ''}
         </span>
         <span className={`pool-status pool-status-${status}`} data-testid="pool-status">
           {SATURATION_TEXT[status]}
@@ -229,6 +231,18 @@ function CleanupResult({ result }: { result: EmergencyCleanupResult }) {
   );
 }
 
+function RescanResult({ result }: { result: PoolDiscoveryResult }) {
+  return (
+    <p className="explain" data-testid="pools-rescan-result">
+      Rescan: {plural(result.discovered, 'pool')} found
+      {result.heapSearched && result.heapSearchMs !== null
+        ? ` (the heap search paused the process ${Math.round(result.heapSearchMs)} ms)`
+        : ''}
+      ; watching new pools of {result.hooked.length > 0 ? result.hooked.join(', ') : 'no library'}.
+    </p>
+  );
+}
+
 export function PoolPanel({ target }: { target: TargetInfo }) {
   const samples = useDashboard(poolsSelectors.samples(target.id));
   const cleanup = useDashboard(poolsSelectors.cleanup(target.id));
@@ -242,6 +256,14 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
     [samples, zoom, range],
   );
   const detached = target.status === 'detached';
+  const [rescan, setRescan] = useState<{ busy: boolean; result: PoolDiscoveryResult | null }>({
+    busy: false,
+    result: null,
+  });
+  const onRescan = (): void => {
+    setRescan((r) => ({ ...r, busy: true }));
+    void rescanPools(target.id).then((result) => setRescan({ busy: false, result }));
+  };
   return (
     <section className="panel pools-panel" data-testid="pools-panel" aria-label="Pools">
       <header className="panel-header">
@@ -260,12 +282,23 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
         >
           {busy ? 'Cleaning up…' : 'Emergency cleanup'}
         </button>
+        <button
+          type="button"
+          data-testid="pools-rescan"
+          disabled={detached || rescan.busy}
+          onClick={onRescan}
+          title="Find the pools of http, undici, pg, generic-pool and tarn in the process again. It searches the heap: the process pauses briefly (about as long as a few forced GCs)."
+        >
+          {rescan.busy ? 'Rescanning…' : 'Rescan'}
+        </button>
       </header>
+      {rescan.result && <RescanResult result={rescan.result} />}
       {cleanup && <CleanupResult result={cleanup} />}
       {latest === null || latest.pools.length === 0 ? (
         <p className="empty" data-testid="pools-empty">
-          No pools seen yet. Publish yours with the agent (trackPool), or use http.globalAgent or
-          undici&apos;s global dispatcher, which are read without it.
+          No pools seen yet. The pools of http, undici, pg, generic-pool and tarn are found without
+          a code change once they are used (or with Rescan); publish others with the agent&apos;s
+          trackPool.
         </p>
       ) : (
         <div className="pool-cards">

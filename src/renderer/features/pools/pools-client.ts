@@ -3,7 +3,12 @@
 // connection; components call these functions and never see the transport.
 import type { MonitorApi } from '../../../shared/contract';
 import type { TargetId } from '../../../shared/model';
-import type { CleanupStats, EmergencyCleanupResult, PoolSample } from '../../../shared/pool-model';
+import type {
+  CleanupStats,
+  EmergencyCleanupResult,
+  PoolDiscoveryResult,
+  PoolSample,
+} from '../../../shared/pool-model';
 import { actions } from '../../store/actions';
 import { appendPoolSamples } from '../../store/pools-slice';
 import { dashboardStore, type DashboardStore } from '../../store/store';
@@ -64,6 +69,18 @@ export async function rehydratePools(api: MonitorApi, targetIds: TargetId[]): Pr
   );
   const stats = await api.getCleanupStats({}).catch(() => null);
   if (stats) poolsActions.cleanupStatsReceived(stats);
+}
+
+/** The Rescan button: finds the target's pools again (a heap search: a short pause). */
+export async function rescanPools(targetId: TargetId): Promise<PoolDiscoveryResult | null> {
+  if (!monitor) return null;
+  actions.clearError();
+  try {
+    return await monitor.rescanPools({ targetId });
+  } catch (err) {
+    actions.showError(err);
+    return null;
+  }
 }
 
 /** The emergency-cleanup button: idle pool resources released, then a forced GC. */
