@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent, AlertRule, Limits } from '../../shared/alert-model';
 import type { PoolSample } from '../../shared/pool-model';
+import type { TargetInfo } from '../../shared/model';
 import { AlertEngine } from './alert-engine';
+import { memberName } from './alerts-feature';
 import { generateSamples, type GenerateOptions } from './generate-samples';
 
 function run(
@@ -207,5 +209,20 @@ describe('pools, log bound, acknowledge', () => {
     const id = engine.active()[0]!.id;
     expect(engine.acknowledge(id)?.acknowledged).toBe(true);
     expect(engine.acknowledge('nope')).toBeNull();
+  });
+
+  it("a worker thread's alerts name the member: worker id, thread name and pid", () => {
+    const member = memberName({
+      kind: 'worker',
+      threadId: 3,
+      threadName: 'pool-1',
+      pid: 4242,
+    } as TargetInfo);
+    expect(member).toBe('worker 3 (pool-1, pid 4242)');
+    expect(memberName({ kind: 'process', pid: 4242 } as TargetInfo)).toBeUndefined();
+    const engine = new AlertEngine('t1', { member, limits: { rssBytes: 100e6 } });
+    for (const s of generateSamples({ seed: 1, count: 3, rssBytes: () => 95e6 }))
+      engine.onSample(s);
+    expect(engine.active()[0]!.message).toMatch(/^worker 3 \(pool-1, pid 4242\): /);
   });
 });

@@ -37,6 +37,8 @@ export interface AlertEngineOptions {
   limits?: Partial<Limits>;
   /** Makes alert ids unique across targets. */
   idPrefix?: string;
+  /** Names the member in every message, e.g. "worker 3 (pid 4242)" for a worker thread. */
+  member?: string;
 }
 
 /** Pool figures the engine needs, from the pools feature. */
@@ -80,6 +82,7 @@ export class AlertEngine {
   readonly #targetId: string;
   readonly #clearAfterMs: number;
   readonly #idPrefix: string;
+  readonly #member: string | undefined;
   #limits: Limits;
   #fdLimit: number | null;
   #heapLimitBytes: number | null = null;
@@ -93,6 +96,7 @@ export class AlertEngine {
     this.#targetId = targetId;
     this.#clearAfterMs = options.clearAfterMs ?? CLEAR_AFTER_MS_DEFAULT;
     this.#idPrefix = options.idPrefix ?? targetId;
+    this.#member = options.member;
     this.#fdLimit = options.fdLimit ?? null;
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
@@ -305,7 +309,7 @@ export class AlertEngine {
         acknowledged: false,
       };
       if (r.subject !== undefined) alert.subject = r.subject;
-      alert.message = describeAlert(alert);
+      alert.message = this.#describe(alert);
       this.#active.set(key, { alert, belowSinceMs: null });
       this.#pushLog(alert);
       return { targetId: this.#targetId, change: 'raised', alert: { ...alert } };
@@ -322,10 +326,15 @@ export class AlertEngine {
     if (severity === 'critical' && a.severity === 'warning') {
       a.severity = 'critical';
       a.limit = r.limit;
-      a.message = describeAlert(a);
+      a.message = this.#describe(a);
       return { targetId: this.#targetId, change: 'updated', alert: { ...a } };
     }
     return null;
+  }
+
+  #describe(alert: Alert): string {
+    const text = describeAlert(alert);
+    return this.#member ? `${this.#member}: ${text}` : text;
   }
 
   #end(key: string, st: RuleState, nowMs: number): AlertEvent {

@@ -17,11 +17,18 @@ export interface AlertsFeature extends SessionFeature {
   acknowledge(alertId: string): Alert | null;
 }
 
+/** A worker thread's alerts name it and its process: "worker 3 (pool-1, pid 4242)". */
+export function memberName(info: SessionContext['info']): string | undefined {
+  if (info.kind !== 'worker') return undefined;
+  const name = info.threadName ? `${info.threadName.slice(0, 60)}, ` : '';
+  return `worker ${info.threadId ?? '?'} (${name}pid ${info.pid ?? '?'})`;
+}
+
 export function createAlertsFeature(
   ctx: SessionContext,
   options: AlertEngineOptions = {},
 ): AlertsFeature {
-  const engine = new AlertEngine(ctx.targetId, options);
+  const engine = new AlertEngine(ctx.targetId, { member: memberName(ctx.info), ...options });
   let disposed = false;
   const emit = (events: AlertEvent[]): void => {
     for (const e of events) ctx.emit('alert', e);
