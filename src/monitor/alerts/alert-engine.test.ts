@@ -3,7 +3,7 @@ import type { AlertEvent, AlertRule, Limits } from '../../shared/alert-model';
 import type { PoolSample } from '../../shared/pool-model';
 import type { TargetInfo } from '../../shared/model';
 import { AlertEngine } from './alert-engine';
-import { memberName } from './alerts-feature';
+import { memberName } from '../features/member-name';
 import { generateSamples, type GenerateOptions } from './generate-samples';
 
 function run(

@@ -4,6 +4,7 @@ import type { AlertEvent, Alert, Limits, LimitsState } from '../../shared/alert-
 import type { SessionContext, SessionFeature } from '../features/session-feature';
 import { POOLS_FEATURE_NAME, type PoolsFeature } from '../pools/pools-feature-api';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine';
+import { memberName } from '../features/member-name';
 import { readFdLimit } from './limits';
 
 export const ALERTS_FEATURE_NAME = 'alerts';
@@ -15,13 +16,6 @@ export interface AlertsFeature extends SessionFeature {
   setLimits(patch: Partial<Limits>): Promise<LimitsState>;
   list(opts?: { activeOnly?: boolean }): Alert[];
   acknowledge(alertId: string): Alert | null;
-}
-
-/** A worker thread's alerts name it and its process: "worker 3 (pool-1, pid 4242)". */
-export function memberName(info: SessionContext['info']): string | undefined {
-  if (info.kind !== 'worker') return undefined;
-  const name = info.threadName ? `${info.threadName.slice(0, 60)}, ` : '';
-  return `worker ${info.threadId ?? '?'} (${name}pid ${info.pid ?? '?'})`;
 }
 
 export function createAlertsFeature(

@@ -138,6 +138,13 @@ describe('leaks feature', () => {
     await feature.dispose();
   });
 
+  it("a worker thread's verdict names the member", () => {
+    const f = fakeContext({ bytes: 0, freedByGc: 0 });
+    Object.assign(f.info, { kind: 'worker', threadId: 3, threadName: 'pool-1', pid: 4242 });
+    const feature = createLeaksFeature(f.ctx);
+    expect(feature.verdict().sentence).toMatch(/^worker 3 \(pool-1, pid 4242\): /);
+  });
+
   it('Investigate on a detached target fails with TARGET_CLOSED, not BAD_ARGUMENT', async () => {
     const f = fakeContext({ bytes: 40 * MB, freedByGc: 2 * MB });
     (f.ctx.client as { closed: boolean }).closed = true;

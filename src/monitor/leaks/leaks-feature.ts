@@ -13,6 +13,7 @@ import {
 import { ErrorCodes, MonitorError } from '../../shared/errors';
 import type { Sample } from '../../shared/model';
 import type { SessionContext, SessionFeature } from '../features/session-feature';
+import { memberName } from '../features/member-name';
 import { GcGate } from '../heap-tools/gc-gate';
 import { HEAP_TOOLS_FEATURE, type HeapToolsFeature } from '../heap-tools/heap-tools-feature';
 import { analysePostGcTrend, judgeInvestigation, type TrendOptions } from './leak-analysis';
@@ -127,6 +128,8 @@ export function createLeaksFeature(
           : ` (trend confidence ${Math.round(trend.confidence * 100)} %)`;
       sentence = `${suspectSentence(top)}${conf}.`;
     }
+    const member = memberName(ctx.info);
+    if (member) sentence = `${member}: ${sentence}`;
     return {
       targetId: ctx.targetId,
       state,
