@@ -75,7 +75,7 @@ export function useChartBox<T extends HTMLElement>(): [
   boolean,
 ] {
   const [widthRef, width] = useElementWidth<T>();
-  const [viewRef, inView] = useInView<T>();
+  const [viewRef, inView] = useInView<T>(0);
   const ref = useCallback(
     (el: T | null) => {
       const a = widthRef(el);
