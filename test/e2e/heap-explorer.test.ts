@@ -121,8 +121,8 @@ describe('heap explorer in the browser shell', () => {
     const id = Number(await first.getAttribute('data-node-id'));
     await first.click();
     const selected = page.getByTestId('explorer-selected');
-    await selected.waitFor({ timeout: 30_000 });
-    expect(await selected.textContent()).toContain(`@${id}`);
+    // The panel shows the earlier selection until this one's details arrive.
+    await expect.poll(() => selected.textContent(), { timeout: 30_000 }).toContain(`@${id}`);
     const info = await monitor.openSnapshotExplorer({ snapshotId: record.id });
     analysisPids.add(info.pid);
     const rootRow = page

@@ -113,6 +113,9 @@ describe('paper cuts in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('target-status').textContent(), { timeout: 15_000 })
       .toContain('attached');
+    // "Close" is in pixels: at 1 h a 14 px merge distance is about a minute, so five GCs
+    // in a row are close however long each takes on a busy machine (at 5 min it is ~4 s).
+    await page.getByTestId('range-1h').click();
     const t = (await monitor.listTargets({})).find((x) => x.pid === target.pid)!;
     for (let i = 0; i < 5; i++) await monitor.collectGarbage({ targetId: t.id });
     expect(await monitor.listMarkers({ targetId: t.id })).toHaveLength(5);

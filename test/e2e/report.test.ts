@@ -103,7 +103,10 @@ describe('browser shell', () => {
     await page.goto(server.url);
     const row = page.getByTestId(`process-row-${fixture.pid}`);
     await row.waitFor({ timeout: 15_000 });
-    expect(await row.locator('.command').textContent()).toContain(HOSTILE);
+    // Shown as text (cut to the row's width, the whole line in its tooltip), never as markup.
+    const command = row.locator('.command');
+    expect(await command.getAttribute('title')).toContain(HOSTILE);
+    expect(await command.textContent()).toContain('</script>');
     expect(await page.locator('img').count()).toBe(0);
 
     await page.getByTestId(`attach-${fixture.pid}`).click();

@@ -50,6 +50,16 @@ async function errorOf(p: Promise<unknown>): Promise<MonitorError> {
   return err as MonitorError;
 }
 
+/** Established TCP connections to 127.0.0.1:port, from /proc/net/tcp (state 01). */
+function establishedTo(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hexPort}`) && f[3] === '01').length;
+}
+
 describe('the dashboard’s own processes', () => {
   it('lists its own pid and its Node ancestors only flagged self; a child target stays visible', async () => {
     const target = await startFixture('idle.js', { inspect: false });
@@ -108,6 +118,10 @@ describe('the dashboard’s own processes', () => {
       const err = await errorOf(monitor.attach({ port }));
       expect(err.code).toBe(ErrorCodes.SELF);
       expect(await monitor.listTargets({})).toEqual([]);
+      // Let the refused session's socket close before our own inspector.close(): a client
+      // close frame crossing close() crashes Node 20's inspector thread (SIGSEGV, seen
+      // under load as "Worker exited unexpectedly"), here in this very process.
+      await expect.poll(() => establishedTo(port), { timeout: 10_000 }).toBe(0);
     } finally {
       inspector.close();
     }

@@ -222,19 +222,25 @@ export function setFocus(tree: TreeName, key: string | null): void {
   setTree(tree, (t) => ({ ...t, focus: key }));
 }
 
+/** Bumped by every selection: a slower, earlier selection stops where a newer one began. */
+let selection = 0;
+
 /**
  * Selects an object: its details and its retainers, with its shortest path from the
  * root (the one a leak verdict's retainer path shows) expanded.
  */
 export async function selectNode(nodeId: number): Promise<void> {
+  const mine = ++selection;
+  const current = (): boolean => mine === selection;
   const api = heapToolsMonitor();
   const details = await query((sessionId) => api.explorerNode({ sessionId, nodeId }));
-  if (!details) return;
+  if (!details || !current()) return;
   set({ selected: details, retainers: { ...emptyTree(), path: null } });
   const path = await query((sessionId) => api.explorerPath({ sessionId, nodeId }));
+  if (!current()) return;
   set((s) => ({ retainers: { ...s.retainers, path: path ?? null } }));
   await loadPage('retainers', null, 0);
-  if (!path) return;
+  if (!path || !current()) return;
   // path.nodeIds runs root .. object: walk it backwards through the retainer rows.
   let parent: string | null = null;
   for (let i = path.nodeIds.length - 2; i >= 0; i--) {
@@ -248,6 +254,7 @@ export async function selectNode(nodeId: number): Promise<void> {
     setFocus('retainers', hit);
     if (i === 0) break;
     await expand('retainers', hit);
+    if (!current()) return;
     parent = hit;
   }
 }
