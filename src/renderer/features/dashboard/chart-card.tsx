@@ -90,6 +90,13 @@ export function useChartBox<T extends HTMLElement>(): [
   return [ref, width, inView];
 }
 
+/** Whether the lazy chart has mounted, and the callback it calls when it has. */
+export function useMounted(): [boolean, () => void] {
+  const [mounted, setMounted] = useState(false);
+  const onMounted = useCallback(() => setMounted(true), []);
+  return [mounted, onMounted];
+}
+
 /** `value` while on screen; off screen, the value it had when it was last on screen. */
 export function useWhileInView<T>(value: T, inView: boolean): T {
   const [shown, setShown] = useState(value);
@@ -107,6 +114,8 @@ function ChartCardImpl<K extends string>(props: ChartCardProps<K>) {
   // At most one point per two pixel columns of the plot.
   const maxPoints = width > 0 ? Math.floor((width - PLOT_INSET_PX) / 2) : 0;
   const rows = useChartRows(samples, window, fields, yKey, intervalMs, maxPoints);
+  // What is drawn: no points while the chart's code is still loading.
+  const [mounted, onMounted] = useMounted();
   return (
     <section className="card chart-card" aria-label={props.title}>
       <header>
@@ -117,7 +126,7 @@ function ChartCardImpl<K extends string>(props: ChartCardProps<K>) {
         ref={ref}
         className="chart-box"
         data-testid={props.testId}
-        data-points={rows.length}
+        data-points={mounted ? rows.length : undefined}
         data-from-ms={Math.round(window.fromMs)}
         data-to-ms={Math.round(window.toMs)}
       >
@@ -136,6 +145,7 @@ function ChartCardImpl<K extends string>(props: ChartCardProps<K>) {
               integer={props.integer}
               label={props.title}
               liveId={inView ? props.testId : undefined}
+              onMounted={onMounted}
             />
           </Suspense>
         )}

@@ -86,6 +86,8 @@ export interface TimeChartProps<K extends string> {
    * for the live-update measure (store/live-update.ts).
    */
   liveId?: string;
+  /** Called once the chart is in the DOM (it is a lazy chunk: the box exists before it). */
+  onMounted?: () => void;
 }
 
 /** Width of the y axis: the plot starts this far from the chart's left edge. */
@@ -361,6 +363,9 @@ function TimeChartImpl<K extends string>(props: TimeChartProps<K>) {
     setDrag(null);
     if (toPick - fromPick >= 1000) actions.setZoom({ fromMs: fromPick, toMs: toPick });
   };
+
+  const { onMounted } = props;
+  useLayoutEffect(() => onMounted?.(), [onMounted]);
 
   // The live-update measure: this chart counts while it draws at least one series.
   const { liveId } = props;

@@ -21,7 +21,7 @@ import { poolNames, poolRows } from './pool-chart-data';
 import { emergencyCleanup, rescanPools } from './pools-client';
 import { formatOrigin, waitingText } from './pool-format';
 import { ladderSpan } from '../dashboard/chart-axes';
-import { ChartPlaceholder, useChartBox, useWhileInView } from '../dashboard/chart-card';
+import { ChartPlaceholder, useChartBox, useMounted, useWhileInView } from '../dashboard/chart-card';
 import { LazyTimeChart } from '../dashboard/lazy-time-chart';
 
 const SATURATION_TEXT: Record<PoolSaturation, string> = {
@@ -89,12 +89,13 @@ const PoolChart = memo(function PoolChart(props: {
     () => (props.max === null ? null : { y: props.max, label: 'max' }),
     [props.max],
   );
+  const [mounted, onMounted] = useMounted();
   return (
     <div
       ref={ref}
       className="pool-chart"
       data-testid="pool-chart"
-      data-points={rows.length}
+      data-points={mounted ? rows.length : undefined}
       data-from-ms={Math.round(fromMs)}
       data-to-ms={Math.round(toMs)}
     >
@@ -112,6 +113,7 @@ const PoolChart = memo(function PoolChart(props: {
             refLine={refLine}
             integer
             label={`Pool ${props.name} over time`}
+            onMounted={onMounted}
           />
         </Suspense>
       )}
