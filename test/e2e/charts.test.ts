@@ -283,8 +283,14 @@ describe('recharts charts in Chromium', () => {
       .poll(() => page.getByTestId('gc-result').textContent(), { timeout: 30_000 })
       .toMatch(/freed/);
     await page.getByTestId('section-link-charts').click();
-    for (const id of Object.keys(CHARTS)) {
-      const chart = page.getByTestId(id);
+    const pool = page
+      .getByTestId('pool-card')
+      .filter({ hasText: 'upstream' })
+      .getByTestId('pool-chart');
+    for (const [id, chart] of [
+      ...Object.keys(CHARTS).map((c) => [c, page.getByTestId(c)] as const),
+      ['pool', pool] as const,
+    ]) {
       await chart.scrollIntoViewIfNeeded();
       // The GC's marker (merged into a group when an alert is close: then its title lists both).
       const gcMarker = async (): Promise<number> =>
@@ -309,11 +315,6 @@ describe('recharts charts in Chromium', () => {
       expect(marker.x).toBeGreaterThan(plot.x + 60);
       expect(marker.x).toBeLessThanOrEqual(plot.x + plot.width);
     }
-    const pool = page
-      .getByTestId('pool-card')
-      .filter({ hasText: 'upstream' })
-      .getByTestId('pool-chart');
-    await pool.scrollIntoViewIfNeeded();
     expect(errors).toEqual([]);
   });
 });
