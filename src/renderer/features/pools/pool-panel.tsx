@@ -14,10 +14,7 @@ import {
   type PoolStats,
 } from '../../../shared/pool-model';
 import { formatBytes, formatCount, plural } from '../../components/format';
-import { heapToolsSelectors } from '../../store/heap-tools-slice';
 import { useDashboard } from '../../store/store';
-import type { TimelineMarker } from '../../../shared/heap-tools-model';
-import { useWithAlertMarkers } from '../alerts/alert-markers';
 import { poolsSelectors } from '../../store/pools-slice';
 import { rangeSpanMs, uiSelectors } from '../../store/ui-slice';
 import { poolNames, poolRows } from './pool-chart-data';
@@ -79,13 +76,11 @@ const PoolChart = memo(function PoolChart(props: {
   name: string;
   window: PoolWindow;
   max: number | null;
-  markers: readonly TimelineMarker[];
 }) {
   // Off screen, the chart keeps what it drew and costs nothing per read.
   const [ref, width, inView] = useChartBox<HTMLDivElement>();
   const samples = useWhileInView(props.samples, inView);
   const { fromMs, toMs, zoomed } = useWhileInView(props.window, inView);
-  const markers = useWhileInView(props.markers, inView);
   const rows = useMemo(
     () => poolRows(samples, props.name, fromMs, Math.max(50, Math.floor(width / 3)), toMs),
     [samples, props.name, fromMs, toMs, width],
@@ -118,7 +113,6 @@ const PoolChart = memo(function PoolChart(props: {
             refLine={refLine}
             integer
             label={`Pool ${props.name} over time`}
-            markers={markers}
             onMounted={onMounted}
           />
         </Suspense>
@@ -137,12 +131,7 @@ function WaitingFigure({ pool }: { pool: PoolStats }) {
   );
 }
 
-function PoolCard(props: {
-  pool: PoolStats;
-  samples: readonly PoolSample[];
-  window: PoolWindow;
-  markers: readonly TimelineMarker[];
-}) {
+function PoolCard(props: { pool: PoolStats; samples: readonly PoolSample[]; window: PoolWindow }) {
   const { pool: p } = props;
   const status = poolSaturation(p);
   return (
@@ -189,13 +178,7 @@ function PoolCard(props: {
           <dd title="returned / borrowed">{pct(p.efficiency)}</dd>
         </div>
       </dl>
-      <PoolChart
-        samples={props.samples}
-        name={p.name}
-        window={props.window}
-        max={p.max}
-        markers={props.markers}
-      />
+      <PoolChart samples={props.samples} name={p.name} window={props.window} max={p.max} />
       {p.perOrigin && p.perOrigin.length > 0 && (
         <table className="pool-origins">
           <thead>
@@ -268,11 +251,6 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
   const busy = useDashboard(poolsSelectors.cleanupBusy(target.id));
   const range = useDashboard(uiSelectors.timeRange);
   const zoom = useDashboard(uiSelectors.zoom);
-  // The same GC, snapshot and alert markers as the target's other charts.
-  const markers = useWithAlertMarkers(
-    target.id,
-    useDashboard(heapToolsSelectors.markers(target.id)),
-  );
   const latest = samples.at(-1) ?? null;
   const names = useMemo(() => poolNames(samples), [samples]);
   const window = useMemo(
@@ -328,9 +306,7 @@ export function PoolPanel({ target }: { target: TargetInfo }) {
         <div className="pool-cards">
           {names.map((name) => {
             const p = latest.pools.find((x) => x.name === name);
-            return p ? (
-              <PoolCard key={name} pool={p} samples={samples} window={window} markers={markers} />
-            ) : null;
+            return p ? <PoolCard key={name} pool={p} samples={samples} window={window} /> : null;
           })}
           {latest.truncated && <p className="muted">More pools exist than are read at once.</p>}
         </div>
